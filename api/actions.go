@@ -1,0 +1,173 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"aduan/domain"
+	"aduan/workflows"
+)
+
+// actionBody is an action's JSON body. Until is read as text so that a bad time is
+// reported on its field rather than as broken JSON.
+type actionBody struct {
+	domain.ActionRequest
+	Until string `json:"until"`
+}
+
+// act runs a staff action: POST /api/v1/staff/complaints/{code}/actions/{action}.
+func (s *server) act(c *gin.Context) {
+	code, ok := complaintCode(c)
+	if !ok {
+		return
+	}
+	action := domain.Action(c.Param("action"))
+	spec, known := domain.ActionSpecs[action]
+	if !known || action == domain.ActionInfo {
+		notFound(c, "Aksi tidak dikenal.")
+		return
+	}
+	actor := currentActor(c)
+	if !spec.RoleAllowed(actor.Role) {
+		fail(c, http.StatusForbidden, codeForbidden, "Peran Anda tidak boleh melakukan aksi ini.", nil)
+		return
+	}
+	var body actionBody
+	if !readJSON(c, &body) {
+		return
+	}
+	req := body.ActionRequest
+	req.Actor = actor
+	req.Normalize()
+	fields := map[string]string{}
+	if u := strings.TrimSpace(body.Until); u != "" {
+		t, err := time.Parse(time.RFC3339, u)
+		if err != nil {
+			fields["until"] = "harus waktu RFC 3339, mis. 2026-12-01T17:00:00+08:00"
+		} else {
+			req.Until = &t
+		}
+	}
+	for k, v := range domain.ValidateFields(action, req) {
+		if _, seen := fields[k]; !seen {
+			fields[k] = v
+		}
+	}
+	if !s.checkDirectory(c, action, req, fields) {
+		return
+	}
+	if len(fields) > 0 {
+		invalid(c, fields)
+		return
+	}
+	if _, ok := s.loadComplaint(c, code); !ok {
+		return
+	}
+	if !s.update(c, code, action, req) {
+		return
+	}
+	s.respondStaffView(c, code, http.StatusOK)
+}
+
+// checkDirectory adds a field error for a pokja or partner the directory does not know.
+func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain.ActionRequest, fields map[string]string) bool {
+	if req.Pokja != "" && (action == domain.ActionTriage || action == domain.ActionReassign) {
+		ok, err := s.DB.PokjaExists(c, req.Pokja)
+		if err != nil {
+			unavailable(c, err)
+			return false
+		}
+		if !ok {
+			fields["pokja"] = "pokja tidak dikenal"
+		}
+	}
+	if req.Partner != "" && (action == domain.ActionForward || action == domain.ActionReassign) {
+		ok, err := s.DB.PartnerExists(c, req.Partner)
+		if err != nil {
+			unavailable(c, err)
+			return false
+		}
+		if !ok {
+			fields["partner"] = "lembaga mitra tidak dikenal"
+		}
+	}
+	return true
+}
+
+// update sends an action to the complaint's workflow as an Update and waits until it is
+// completed, i.e. validated, applied and projected into PostgreSQL. On failure it answers
+// the request itself and returns false.
+func (s *server) update(c *gin.Context, code string, action domain.Action, req domain.ActionRequest) bool {
+	ctx, cancel := context.WithTimeout(c, s.ActionTimeout)
+	defer cancel()
+	// A client retrying with the same Idempotency-Key gets the same Update, which
+	// Temporal applies once.
+	updateID := uuid.NewString()
+	if key := strings.TrimSpace(c.GetHeader("Idempotency-Key")); key != "" && len(key) <= 200 {
+		updateID = string(action) + ":" + req.Actor.Username + ":" + key
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   domain.WorkflowID(code),
+		UpdateName:   string(action),
+		UpdateID:     updateID,
+		Args:         []any{req},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		// A validator's rejection arrives here, not from UpdateWorkflow.
+		var state domain.CaseState
+		err = handle.Get(ctx, &state)
+	}
+	if err != nil {
+		s.updateFailed(c, code, err)
+		return false
+	}
+	return true
+}
+
+// updateFailed maps a failed Update to API.md's error codes.
+func (s *server) updateFailed(c *gin.Context, code string, err error) {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		switch app.Type() {
+		case workflows.ErrInvalid:
+			var fields map[string]string
+			if app.HasDetails() {
+				_ = app.Details(&fields)
+			}
+			fail(c, http.StatusBadRequest, codeInvalid, app.Message(), fields)
+			return
+		case workflows.ErrForbidden:
+			fail(c, http.StatusForbidden, codeForbidden, app.Message(), nil)
+			return
+		case workflows.ErrInvalidTransition:
+			fail(c, http.StatusConflict, codeInvalidTransition, app.Message(), nil)
+			return
+		}
+	}
+	var missing *serviceerror.NotFound
+	if errors.As(err, &missing) {
+		row, ok := s.loadComplaint(c, code)
+		if !ok {
+			return
+		}
+		if !row.WorkflowStarted {
+			fail(c, http.StatusServiceUnavailable, codeUnavailable,
+				"Aduan ini sedang didaftarkan ke sistem alur kerja. Silakan coba lagi sebentar lagi.", nil)
+			return
+		}
+		fail(c, http.StatusConflict, codeInvalidTransition,
+			"Aduan ini sudah diarsipkan; tidak ada aksi yang dapat dilakukan lagi.", nil)
+		return
+	}
+	unavailable(c, err)
+}

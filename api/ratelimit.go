@@ -1,0 +1,69 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+)
+
+// clientLimiter keeps one token bucket per client address for public submissions.
+type clientLimiter struct {
+	mu       sync.Mutex
+	perSec   rate.Limit
+	burst    int
+	buckets  map[string]*bucket
+	lastTidy time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newClientLimiter(perMinute float64, burst int) *clientLimiter {
+	return &clientLimiter{perSec: rate.Limit(perMinute / 60), burst: burst, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for key, or says how long to wait for one.
+func (l *clientLimiter) allow(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastTidy) > time.Minute {
+		// Forget clients whose buckets have refilled, so the map stays small.
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > 10*time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.lastTidy = now
+	}
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{lim: rate.NewLimiter(l.perSec, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// rateLimited answers 429 with Retry-After when a client submits too often.
+func (s *server) rateLimited(c *gin.Context) {
+	ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
+	if !ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		fail(c, http.StatusTooManyRequests, codeRateLimited,
+			"Terlalu banyak pengiriman dari perangkat ini. Silakan coba lagi beberapa saat lagi.", nil)
+		return
+	}
+	c.Next()
+}

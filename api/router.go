@@ -1,0 +1,93 @@
+// Package api is Aduan's HTTP interface (API.md): it validates and authorises requests,
+// turns staff actions into Workflow Updates, and reads lists and details from PostgreSQL.
+// It writes complaint state only through Temporal (intake aside, which records the new
+// complaint before starting its workflow).
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"aduan/domain"
+	"aduan/store"
+)
+
+// Deps is what the API needs.
+type Deps struct {
+	Temporal  client.Client
+	DB        *store.DB
+	TaskQueue string
+	Policy    domain.Policy
+	// PublicBaseURL prefixes tracking links, e.g. https://aduan.mamujukab.go.id.
+	PublicBaseURL string
+	// IntakePerMinute and IntakeBurst limit public submissions per client.
+	IntakePerMinute float64
+	IntakeBurst     int
+	// ActionTimeout bounds how long an action waits for its workflow.
+	ActionTimeout time.Duration
+}
+
+type server struct {
+	Deps
+	limiter *clientLimiter
+}
+
+// NewRouter builds the HTTP handler.
+func NewRouter(d Deps) http.Handler {
+	if d.IntakePerMinute <= 0 {
+		d.IntakePerMinute = 20
+	}
+	if d.IntakeBurst <= 0 {
+		d.IntakeBurst = 10
+	}
+	if d.ActionTimeout <= 0 {
+		d.ActionTimeout = 20 * time.Second
+	}
+	s := &server{Deps: d, limiter: newClientLimiter(d.IntakePerMinute, d.IntakeBurst)}
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
+		fail(c, http.StatusInternalServerError, codeInternal, "Terjadi kesalahan di server.", nil)
+	}))
+	r.Use(accessLog, limitBody)
+	r.NoRoute(func(c *gin.Context) { notFound(c, "Alamat tidak ditemukan.") })
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/complaints", s.rateLimited, s.submitComplaint)
+	v1.GET("/complaints/:code", s.trackComplaint)
+	v1.POST("/complaints/:code/info", s.rateLimited, s.replyInfo)
+	v1.GET("/publications", s.listPublications)
+	v1.GET("/publications/:code", s.getPublication)
+	v1.GET("/directory", s.directory)
+
+	staff := v1.Group("", s.authenticate)
+	staff.GET("/me", s.me)
+	staff.POST("/staff/complaints", s.registerComplaint)
+	staff.GET("/staff/tasks", s.tasks)
+	staff.GET("/staff/complaints", s.searchComplaints)
+	staff.GET("/staff/complaints/:code", s.staffComplaint)
+	staff.POST("/staff/complaints/:code/actions/:action", s.act)
+	return r
+}
+
+// accessLog logs method, route pattern, status and duration: never query strings or
+// bodies, which may carry personal data.
+func accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	slog.Info("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+		"ms", time.Since(start).Milliseconds())
+}
+
+func logError(c *gin.Context, msg string, err error) {
+	slog.Warn(msg, "route", c.FullPath(), "err", err)
+}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"aduan/domain"
+	"aduan/store"
+	"aduan/workflows"
+)
+
+// tasks is the caller's inbox, soonest deadline first.
+func (s *server) tasks(c *gin.Context) {
+	rows, err := s.DB.Tasks(c, currentActor(c), 200)
+	if err != nil {
+		unavailable(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": summariesOf(rows)})
+}
+
+// searchComplaints lists the complaints the caller may see that match the query.
+func (s *server) searchComplaints(c *gin.Context) {
+	f := store.Filter{Status: c.Query("status"), Pokja: c.Query("pokja"), Partner: c.Query("partner"),
+		Category: c.Query("category"), Kecamatan: c.Query("kecamatan"), Q: c.Query("q"), Page: page(c), PerPage: perPage}
+	fields := map[string]string{}
+	if f.Status != "" && !domain.Status(f.Status).Valid() {
+		fields["status"] = "status tidak dikenal"
+	}
+	if f.Category != "" {
+		if _, ok := domain.CategoryByID(f.Category); !ok {
+			fields["category"] = "kategori tidak dikenal"
+		}
+	}
+	if v := c.Query("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fields["overdue"] = "harus true atau false"
+		}
+		f.Overdue = &b
+	}
+	if len(fields) > 0 {
+		invalid(c, fields)
+		return
+	}
+	rows, total, err := s.DB.Search(c, currentActor(c), f)
+	if err != nil {
+		unavailable(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": summariesOf(rows), "page": f.Page, "per_page": f.PerPage, "total": total})
+}
+
+// staffComplaint is the full staff view with the audit trail.
+func (s *server) staffComplaint(c *gin.Context) {
+	code, ok := complaintCode(c)
+	if !ok {
+		return
+	}
+	s.respondStaffView(c, code, http.StatusOK)
+}
+
+// respondStaffView reads the complaint as the caller may see it and answers with it.
+func (s *server) respondStaffView(c *gin.Context, code string, status int) {
+	row, ok := s.loadComplaint(c, code)
+	if !ok {
+		return
+	}
+	actor := currentActor(c)
+	if !workflows.CanView(actor, row.CaseState()) {
+		fail(c, http.StatusForbidden, codeForbidden, "Aduan ini tidak ditugaskan kepada Anda.", nil)
+		return
+	}
+	events, err := s.DB.Events(c, code)
+	if err != nil {
+		unavailable(c, err)
+		return
+	}
+	c.JSON(status, staffViewOf(actor, row, events))
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"aduan/config"
+	"aduan/domain"
+	"aduan/store"
+	"aduan/workflows"
+)
+
+// runUser manages staff users: `user create` and `user token`.
+func runUser(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: aduan user create --username U --name N --role R [--group G] | aduan user token USERNAME")
+	}
+	db, err := openDB(ctx, config.FromEnv())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch args[0] {
+	case "create":
+		fs := flag.NewFlagSet("user create", flag.ExitOnError)
+		username := fs.String("username", "", "login name (required)")
+		name := fs.String("name", "", "full name (required)")
+		role := fs.String("role", "", "admin, pokja, partner or supervisor (required)")
+		group := fs.String("group", "", "pokja ID for role pokja, partner ID for role partner")
+		_ = fs.Parse(args[1:])
+		r := domain.Role(*role)
+		switch {
+		case *username == "" || *name == "":
+			return errors.New("--username and --name are required")
+		case !r.Valid():
+			return fmt.Errorf("--role must be admin, pokja, partner or supervisor, not %q", *role)
+		case (r == domain.RolePokja || r == domain.RolePartner) && *group == "":
+			return fmt.Errorf("--group is required for role %s", r)
+		}
+		if r == domain.RolePokja {
+			if ok, err := db.PokjaExists(ctx, *group); err != nil || !ok {
+				return fmt.Errorf("unknown pokja %q", *group)
+			}
+		}
+		if r == domain.RolePartner {
+			if ok, err := db.PartnerExists(ctx, *group); err != nil || !ok {
+				return fmt.Errorf("unknown partner %q", *group)
+			}
+		}
+		if err := db.UpsertStaff(ctx, store.NewStaff(*username, *name, r, *group)); err != nil {
+			return err
+		}
+		return printToken(ctx, db, *username)
+	case "token":
+		if len(args) != 2 {
+			return errors.New("usage: aduan user token USERNAME")
+		}
+		return printToken(ctx, db, args[1])
+	}
+	return fmt.Errorf("unknown user command %q", args[0])
+}
+
+func printToken(ctx context.Context, db *store.DB, username string) error {
+	token, err := db.IssueToken(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user %q", username)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("token for %s (shown once; only its hash is stored):\n%s\n", username, token)
+	return nil
+}
+
+// runSetupTemporal registers the search attributes on a real cluster (the dev server
+// gets them as start flags). Attributes that exist already are left alone.
+func runSetupTemporal(ctx context.Context, _ []string) error {
+	cfg := config.FromEnv()
+	tc, err := dialTemporal(cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	attrs := map[string]enumspb.IndexedValueType{}
+	for _, spec := range workflows.SearchAttributeTypes {
+		name, typ, _ := strings.Cut(spec, "=")
+		attrs[name] = enumspb.IndexedValueType(enumspb.IndexedValueType_value["INDEXED_VALUE_TYPE_"+strings.ToUpper(typ)])
+	}
+	_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: cfg.TemporalNamespace, SearchAttributes: attrs,
+	})
+	var exists *serviceerror.AlreadyExists
+	if errors.As(err, &exists) {
+		fmt.Println("search attributes already registered")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("registered %d search attributes in namespace %s\n", len(attrs), cfg.TemporalNamespace)
+	return nil
+}
+
+// runSearchAttributeFlags prints the dev server's --search-attribute flags, so scripts
+// take the list from the code instead of keeping a copy.
+func runSearchAttributeFlags(_ context.Context, _ []string) error {
+	for _, spec := range workflows.SearchAttributeTypes {
+		fmt.Printf("--search-attribute %s ", spec)
+	}
+	fmt.Println()
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"aduan/api"
+	"aduan/config"
+	"aduan/demo"
+	"aduan/domain"
+	"aduan/store"
+	"aduan/worker"
+)
+
+// policy is the deadline policy new complaints start with.
+func policy() domain.Policy { return domain.DefaultPolicy() }
+
+func runMigrate(ctx context.Context, _ []string) error {
+	cfg := config.FromEnv()
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("migrations applied: %d\n", n)
+	return nil
+}
+
+func runSeedDemo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("seed-demo", flag.ExitOnError)
+	tokens := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
+	_ = fs.Parse(args)
+	db, err := openDB(ctx, config.FromEnv())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := demo.Seed(ctx, db, *tokens); err != nil {
+		return err
+	}
+	fmt.Printf("demo directory seeded; staff tokens in %s\n", *tokens)
+	return nil
+}
+
+func runAPI(ctx context.Context, _ []string) error {
+	cfg := config.FromEnv()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tc, err := dialTemporal(cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return serveHTTP(ctx, cfg, apiDeps(cfg, tc, db))
+}
+
+func runWorker(ctx context.Context, _ []string) error {
+	cfg := config.FromEnv()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tc, err := dialTemporal(cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return runWorkerUntil(ctx, cfg, tc, db)
+}
+
+// runDev is what `make run` starts: migrations, the demo directory, the worker and the
+// API in one process, against the dev server the script has started.
+func runDev(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("dev", flag.ExitOnError)
+	tokensFile := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
+	_ = fs.Parse(args)
+	cfg := config.FromEnv()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := demo.Seed(ctx, db, *tokensFile); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	tc, err := dialTemporal(cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	errs := make(chan error, 2)
+	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
+	go func() { errs <- serveHTTP(ctx, cfg, apiDeps(cfg, tc, db)) }()
+	slog.Info("aduan dev is up", "api", cfg.PublicBaseURL, "tokens", *tokensFile)
+	err = <-errs
+	if ctx.Err() == nil {
+		return err // one part failed on its own
+	}
+	if err2 := <-errs; err == nil {
+		err = err2
+	}
+	return err
+}
+
+func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
+	perMinute, _ := strconv.ParseFloat(os.Getenv("ADUAN_INTAKE_PER_MINUTE"), 64)
+	burst, _ := strconv.Atoi(os.Getenv("ADUAN_INTAKE_BURST"))
+	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue, Policy: policy(),
+		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst}
+}
+
+// serveHTTP serves the API until ctx ends, then drains in-flight requests.
+func serveHTTP(ctx context.Context, cfg config.Config, deps api.Deps) error {
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.NewRouter(deps), ReadHeaderTimeout: 10 * time.Second}
+	errs := make(chan error, 1)
+	go func() { errs <- srv.ListenAndServe() }()
+	slog.Info("API listening", "addr", cfg.HTTPAddr)
+	select {
+	case err := <-errs:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), config.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
+func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
+	w := worker.New(tc, db, cfg.TaskQueue)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	slog.Info("worker started", "task_queue", cfg.TaskQueue)
+	go worker.RunRelay(ctx, tc, db, cfg.TaskQueue, policy(), 5*time.Second)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -1,0 +1,49 @@
+// Package config reads Aduan's configuration from the environment.
+package config
+
+import (
+	"os"
+	"time"
+)
+
+// Config is every setting of the binaries; see README "Configuration".
+type Config struct {
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	TaskQueue         string
+	HTTPAddr          string
+	PublicBaseURL     string
+}
+
+// FromEnv reads the configuration, with development defaults.
+func FromEnv() Config {
+	c := Config{
+		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"),
+		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:         env("ADUAN_TASK_QUEUE", "aduan"),
+		HTTPAddr:          env("ADUAN_HTTP_ADDR", ":8080"),
+	}
+	c.PublicBaseURL = env("ADUAN_PUBLIC_URL", "http://localhost"+portOf(c.HTTPAddr))
+	return c
+}
+
+func env(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i:]
+		}
+	}
+	return ""
+}
+
+// ShutdownGrace is how long a process waits for in-flight work when asked to stop.
+const ShutdownGrace = 10 * time.Second

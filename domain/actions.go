@@ -1,0 +1,248 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Action names a staff (or complainant) action on a complaint; see API.md "Actions".
+type Action string
+
+const (
+	ActionTriage        Action = "triage"
+	ActionRequestInfo   Action = "request_info"
+	ActionReject        Action = "reject"
+	ActionReturn        Action = "return"
+	ActionForward       Action = "forward"
+	ActionAnswer        Action = "answer"
+	ActionPartnerAnswer Action = "partner_answer"
+	ActionDecline       Action = "decline"
+	ActionApprove       Action = "approve"
+	ActionSendBack      Action = "send_back"
+	ActionPublish       Action = "publish"
+	ActionReassign      Action = "reassign"
+	ActionExtend        Action = "extend"
+	ActionNote          Action = "note"
+	// ActionInfo is the complainant's reply to request_info (public endpoint).
+	ActionInfo Action = "info"
+)
+
+// Actions the workflow itself records (no one calls them).
+const (
+	ActionSubmit  Action = "submit"
+	ActionOverdue Action = "overdue"
+	ActionClose   Action = "close"
+)
+
+// Assignment says which assignment the actor must hold on the complaint.
+type Assignment int
+
+const (
+	AssignNone    Assignment = iota
+	AssignPokja              // actor.Pokja must equal the complaint's pokja
+	AssignPartner            // actor.Partner must equal the complaint's partner
+	AssignViewer             // whoever may see the complaint (for notes)
+)
+
+// ActionSpec is one row of the actions table.
+type ActionSpec struct {
+	Roles  []Role
+	Assign Assignment
+	// From lists the statuses the action is allowed in; AnyOpen and Any widen it.
+	From    []Status
+	AnyOpen bool
+	Any     bool
+}
+
+// ActionSpecs is the actions table of API.md.
+var ActionSpecs = map[Action]ActionSpec{
+	ActionTriage:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}},
+	ActionRequestInfo:   {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}},
+	ActionReject:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived, StatusAwaitingInfo}},
+	ActionReturn:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
+	ActionForward:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
+	ActionAnswer:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
+	ActionPartnerAnswer: {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}},
+	ActionDecline:       {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}},
+	ActionApprove:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
+	ActionSendBack:      {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
+	ActionPublish:       {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}},
+	ActionReassign:      {Roles: []Role{RoleAdmin, RoleSupervisor}, From: []Status{StatusAtPokja, StatusAtPartner, StatusPokjaReview}},
+	ActionExtend:        {Roles: []Role{RoleSupervisor}, AnyOpen: true},
+	ActionNote:          {Roles: []Role{RoleAdmin, RoleSupervisor, RolePokja, RolePartner}, Assign: AssignViewer, Any: true},
+	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}},
+}
+
+// StaffActions lists the actions of the staff endpoint in the order of API.md.
+var StaffActions = []Action{
+	ActionTriage, ActionRequestInfo, ActionReject, ActionReturn, ActionForward, ActionAnswer,
+	ActionPartnerAnswer, ActionDecline, ActionApprove, ActionSendBack, ActionPublish,
+	ActionReassign, ActionExtend, ActionNote,
+}
+
+// AllowedIn reports whether the action may be taken in status s.
+func (spec ActionSpec) AllowedIn(s Status) bool {
+	if spec.Any {
+		return true
+	}
+	if spec.AnyOpen {
+		return !s.Final()
+	}
+	for _, f := range spec.From {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleAllowed reports whether role r may take the action at all.
+func (spec ActionSpec) RoleAllowed(r Role) bool {
+	for _, x := range spec.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// ActionRequest is the body of an action, as it travels from the API into the workflow.
+// It holds staff-authored text only; the complainant's identity never travels in it.
+type ActionRequest struct {
+	Actor        Actor      `json:"actor"`
+	Pokja        string     `json:"pokja,omitempty"`
+	Partner      string     `json:"partner,omitempty"`
+	Category     string     `json:"category,omitempty"`
+	Priority     string     `json:"priority,omitempty"`
+	Title        string     `json:"title,omitempty"`
+	Note         string     `json:"note,omitempty"`
+	Question     string     `json:"question,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	DuplicateOf  string     `json:"duplicate_of,omitempty"`
+	Answer       string     `json:"answer,omitempty"`
+	PublicTitle  string     `json:"public_title,omitempty"`
+	PublicAnswer string     `json:"public_answer,omitempty"`
+	Until        *time.Time `json:"until,omitempty"`
+	Text         string     `json:"text,omitempty"`
+}
+
+// Text limits, in characters.
+const (
+	MaxTitle      = 200
+	MaxNote       = 4000
+	MaxAnswer     = 8000
+	MinIntakeText = 10
+	MaxIntakeText = 4000
+)
+
+// Normalize trims every text field of the request and strips control characters,
+// keeping newlines and tabs and any other unicode intact.
+func (r *ActionRequest) Normalize() {
+	for _, p := range []*string{&r.Pokja, &r.Partner, &r.Category, &r.Priority, &r.Reason, &r.DuplicateOf} {
+		*p = strings.TrimSpace(*p)
+	}
+	for _, p := range []*string{&r.Title, &r.Note, &r.Question, &r.Answer, &r.PublicTitle, &r.PublicAnswer, &r.Text} {
+		*p = CleanText(*p)
+	}
+	if r.DuplicateOf != "" {
+		if c := NormalizeCode(r.DuplicateOf); c != "" {
+			r.DuplicateOf = c
+		}
+	}
+}
+
+// CleanText trims s and removes control characters other than newline and tab.
+func CleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if r == '\r' || r < 0x20 || (r >= 0x7f && r < 0xa0) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// Field problems in Indonesian, as shown beside a form field.
+const (
+	msgRequired = "wajib diisi"
+	msgTooLong  = "terlalu panjang"
+	msgUnknown  = "nilai tidak dikenal"
+)
+
+// ValidateFields checks the body of an action without looking at the complaint: required
+// fields, enumerations and lengths. It returns field → problem (empty when valid).
+// Whether a pokja or partner exists is the caller's check (it needs the directory).
+func ValidateFields(a Action, r ActionRequest) map[string]string {
+	f := map[string]string{}
+	need := func(name, v string, max int) {
+		switch {
+		case v == "":
+			f[name] = msgRequired
+		case utf8.RuneCountInString(v) > max:
+			f[name] = msgTooLong
+		}
+	}
+	optional := func(name, v string, max int) {
+		if utf8.RuneCountInString(v) > max {
+			f[name] = msgTooLong
+		}
+	}
+	switch a {
+	case ActionTriage:
+		need("pokja", r.Pokja, 64)
+		need("category", r.Category, 64)
+		if _, ok := CategoryByID(r.Category); r.Category != "" && !ok {
+			f["category"] = msgUnknown
+		}
+		need("priority", r.Priority, 16)
+		if r.Priority != "" && !OneOf(r.Priority, Priorities) {
+			f["priority"] = msgUnknown
+		}
+		need("title", r.Title, MaxTitle)
+		optional("note", r.Note, MaxNote)
+	case ActionRequestInfo:
+		need("question", r.Question, MaxNote)
+	case ActionReject:
+		need("reason", r.Reason, 32)
+		if r.Reason != "" && !OneOf(r.Reason, RejectReasons) {
+			f["reason"] = msgUnknown
+		}
+		if r.DuplicateOf != "" && NormalizeCode(r.DuplicateOf) == "" {
+			f["duplicate_of"] = "bukan kode aduan"
+		}
+		need("note", r.Note, MaxNote)
+	case ActionReturn, ActionDecline, ActionSendBack, ActionNote:
+		need("note", r.Note, MaxNote)
+	case ActionForward:
+		need("partner", r.Partner, 64)
+		need("note", r.Note, MaxNote)
+	case ActionAnswer, ActionPartnerAnswer:
+		need("answer", r.Answer, MaxAnswer)
+	case ActionApprove:
+		optional("answer", r.Answer, MaxAnswer)
+	case ActionPublish:
+		need("public_title", r.PublicTitle, MaxTitle)
+		need("public_answer", r.PublicAnswer, MaxAnswer)
+	case ActionReassign:
+		if r.Pokja == "" && r.Partner == "" {
+			f["pokja"] = "isi pokja dan/atau lembaga mitra"
+		}
+		optional("pokja", r.Pokja, 64)
+		optional("partner", r.Partner, 64)
+		need("note", r.Note, MaxNote)
+	case ActionExtend:
+		if r.Until == nil {
+			f["until"] = msgRequired
+		}
+		need("note", r.Note, MaxNote)
+	case ActionInfo:
+		need("text", r.Text, MaxIntakeText)
+	default:
+		f["action"] = msgUnknown
+	}
+	return f
+}

@@ -1,0 +1,45 @@
+# Shared helpers for the project's scripts: find or install the pinned Temporal CLI and
+# make sure PostgreSQL answers. Sourced, not run.
+
+TEMPORAL_VERSION=v1.5.1
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable}"
+
+# ensure_temporal sets TEMPORAL_CLI to the pinned Temporal CLI, building it with
+# `go install` when it is missing (about 3 minutes the first time).
+ensure_temporal() {
+  local gobin
+  gobin="$(go env GOBIN)"
+  [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+  TEMPORAL_CLI="${TEMPORAL_CLI:-$gobin/temporal}"
+  if [ ! -x "$TEMPORAL_CLI" ]; then
+    echo "==> installing Temporal CLI $TEMPORAL_VERSION (go install; a few minutes the first time)"
+    GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+    TEMPORAL_CLI="$gobin/temporal"
+  fi
+  export TEMPORAL_CLI
+}
+
+# ensure_postgres makes sure the server in DATABASE_URL answers (starting the machine's
+# cluster when it is local and down) and that the database exists.
+ensure_postgres() {
+  local hostport host port db admin_url
+  hostport="$(printf '%s' "$DATABASE_URL" | sed -E 's#^[a-z]+://([^@/]*@)?([^/?]*).*#\2#')"
+  host="${hostport%%:*}"; port="${hostport##*:}"
+  [ "$port" = "$hostport" ] && port=5432
+  db="$(printf '%s' "$DATABASE_URL" | sed -E 's#^[a-z]+://[^/]*/([^?]*).*#\1#')"
+  if ! pg_isready -q -h "$host" -p "$port"; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      echo "==> starting PostgreSQL"
+      for v in $(ls /etc/postgresql); do
+        pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+      done
+    fi
+    for _ in $(seq 1 30); do pg_isready -q -h "$host" -p "$port" && break; sleep 1; done
+    pg_isready -q -h "$host" -p "$port" || { echo "PostgreSQL at $host:$port does not answer" >&2; return 1; }
+  fi
+  admin_url="$(printf '%s' "$DATABASE_URL" | sed -E "s#/$db([?]|\$)#/postgres\1#")"
+  if ! psql "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    echo "==> creating database $db"
+    psql "$admin_url" -qc "CREATE DATABASE \"$db\""
+  fi
+}

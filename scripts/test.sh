@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: every test, including those against a real Temporal dev server (started
+# by the tests themselves on a free port) and a real PostgreSQL (a fresh database per run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_temporal
+ensure_postgres
+
+echo "==> gofmt and go vet"
+unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -newer go.mod 2>/dev/null) 2>/dev/null | sort -u)"
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+go vet ./...
+
+echo "==> go test"
+export ADUAN_REQUIRE_INTEGRATION=1
+go test -count=1 -timeout 20m "$@" ./...

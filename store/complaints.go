@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"aduan/domain"
+)
+
+// Intake is a new complaint as it arrives, with the complainant's personal data.
+type Intake struct {
+	Channel        string
+	Text           string
+	Name           string
+	Phone          string
+	Email          string
+	Anonymous      bool
+	Confidential   bool
+	Kecamatan      string
+	Desa           string
+	Category       string
+	TakenBy        *domain.Actor // the admin who registered a phone or desk complaint
+	IdempotencyKey string
+	CreatedAt      time.Time
+	Deadline       *time.Time
+}
+
+// IntakeResult says which complaint an intake produced.
+type IntakeResult struct {
+	Code string
+	// Created is false when the idempotency key had already produced this complaint.
+	Created bool
+	// State is the complaint's initial workflow state (only when Created).
+	State domain.CaseState
+}
+
+// InsertIntake records a new complaint and its first audit event in one transaction. A
+// repeated idempotency key returns the complaint the first request created.
+func (db *DB) InsertIntake(ctx context.Context, in Intake) (IntakeResult, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		res, err := db.insertIntake(ctx, in, domain.NewCode())
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "complaints_pkey" {
+			continue // a code collision: draw another
+		}
+		return res, err
+	}
+	return IntakeResult{}, errors.New("could not draw a free complaint code")
+}
+
+func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeResult, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return IntakeResult{}, err
+	}
+	defer tx.Rollback()
+	confidential := in.Confidential || domain.IsSensitive(in.Category)
+	var takenBy sql.NullString
+	actor := domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}
+	if in.TakenBy != nil {
+		takenBy = nullable(in.TakenBy.Username)
+		actor = *in.TakenBy
+	}
+	var got string
+	err = tx.GetContext(ctx, &got, `INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
+			kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
+			status, confidential, category, deadline, updated_at, last_seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1)
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING code`,
+		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
+		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
+		in.CreatedAt, confidential, in.Deadline)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The idempotency key is taken: answer with the complaint it made.
+		err = tx.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
+		return IntakeResult{Code: got}, err
+	}
+	if err != nil {
+		return IntakeResult{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
+		VALUES ($1, 1, $2, $3, $4, 'submit', 'received', $5)`,
+		code, in.CreatedAt, actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+"."); err != nil {
+		return IntakeResult{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return IntakeResult{}, err
+	}
+	state := domain.CaseState{
+		Code: code, Channel: in.Channel, Kecamatan: in.Kecamatan, Desa: in.Desa, Status: domain.StatusReceived,
+		Category: in.Category, Confidential: confidential, ReceivedAt: in.CreatedAt, StageStartedAt: in.CreatedAt,
+		Deadline: in.Deadline, Seq: 1,
+	}
+	return IntakeResult{Code: code, Created: true, State: state}, nil
+}
+
+// MarkWorkflowStarted notes that a complaint's workflow is running.
+func (db *DB) MarkWorkflowStarted(ctx context.Context, code string) error {
+	_, err := db.ExecContext(ctx, `UPDATE complaints SET workflow_started = true WHERE code = $1`, code)
+	return err
+}
+
+// UnstartedCases lists complaints whose workflow has not been started yet (Temporal was
+// unreachable at intake), oldest first, with the state to start them with.
+func (db *DB) UnstartedCases(ctx context.Context, olderThan time.Time, limit int) ([]domain.CaseState, error) {
+	var rows []Complaint
+	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints
+		WHERE NOT workflow_started AND created_at < $1 ORDER BY created_at LIMIT $2`, olderThan, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.CaseState, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.CaseState())
+	}
+	return out, nil
+}
+
+// ApplyProjection writes one event of the audit trail and the complaint's state after
+// it. It is idempotent: a retried projection neither duplicates the event nor lets an
+// older state overwrite a newer one.
+func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s := p.State
+	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code, seq) DO NOTHING`,
+		s.Code, p.Seq, p.At, p.Actor.Username, p.Actor.Role, p.Action, s.Status, nullable(p.Note)); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
+			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
+			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
+			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true
+		WHERE code = $1 AND last_seq < $21`,
+		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
+		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
+		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
+		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM complaints WHERE code = $1)`, s.Code); err != nil {
+			return err
+		}
+		if !exists {
+			return fmt.Errorf("projection for unknown complaint %s", s.Code)
+		}
+	}
+	return tx.Commit()
+}
+
+// Complaint is a complaint's row.
+type Complaint struct {
+	Code             string         `db:"code"`
+	Channel          string         `db:"channel"`
+	Text             string         `db:"text"`
+	Name             sql.NullString `db:"name"`
+	Phone            sql.NullString `db:"phone"`
+	Email            sql.NullString `db:"email"`
+	Anonymous        bool           `db:"anonymous"`
+	Kecamatan        sql.NullString `db:"kecamatan"`
+	Desa             sql.NullString `db:"desa"`
+	ReportedCategory sql.NullString `db:"reported_category"`
+	TakenBy          sql.NullString `db:"taken_by"`
+	CreatedAt        time.Time      `db:"created_at"`
+	Status           domain.Status  `db:"status"`
+	Confidential     bool           `db:"confidential"`
+	Pokja            sql.NullString `db:"pokja"`
+	Partner          sql.NullString `db:"partner"`
+	Category         sql.NullString `db:"category"`
+	Priority         sql.NullString `db:"priority"`
+	Title            sql.NullString `db:"title"`
+	Deadline         *time.Time     `db:"deadline"`
+	Overdue          bool           `db:"overdue"`
+	Question         sql.NullString `db:"question"`
+	Answer           sql.NullString `db:"answer"`
+	PartnerAnswer    sql.NullString `db:"partner_answer"`
+	PublicTitle      sql.NullString `db:"public_title"`
+	PublicAnswer     sql.NullString `db:"public_answer"`
+	RejectReason     sql.NullString `db:"reject_reason"`
+	DuplicateOf      sql.NullString `db:"duplicate_of"`
+	PublishedAt      *time.Time     `db:"published_at"`
+	ClosedAt         *time.Time     `db:"closed_at"`
+	UpdatedAt        time.Time      `db:"updated_at"`
+	LastSeq          int64          `db:"last_seq"`
+	WorkflowStarted  bool           `db:"workflow_started"`
+}
+
+// complaintColumns selects a Complaint; overdue also counts a passed deadline whose
+// timer has not fired yet, so the API never shows a late complaint as on time.
+const complaintColumns = `code, channel, text, name, phone, email, anonymous, kecamatan, desa, reported_category,
+	taken_by, created_at, status, confidential, pokja, partner, category, priority, title, deadline,
+	(overdue OR (deadline < now() AND status NOT IN ('published', 'closed', 'rejected'))) AS overdue,
+	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
+	published_at, closed_at, updated_at, last_seq, workflow_started`
+
+// CaseState is the workflow state the row stands for.
+func (c Complaint) CaseState() domain.CaseState {
+	return domain.CaseState{
+		Code: c.Code, Channel: c.Channel, Kecamatan: c.Kecamatan.String, Desa: c.Desa.String, Status: c.Status,
+		Pokja: c.Pokja.String, Partner: c.Partner.String, Category: c.Category.String, Priority: c.Priority.String,
+		Title: c.Title.String, Confidential: c.Confidential, ReceivedAt: c.CreatedAt, StageStartedAt: c.UpdatedAt,
+		Deadline: c.Deadline, Overdue: c.Overdue, Question: c.Question.String, Answer: c.Answer.String,
+		PartnerAnswer: c.PartnerAnswer.String, PublicTitle: c.PublicTitle.String, PublicAnswer: c.PublicAnswer.String,
+		RejectReason: c.RejectReason.String, DuplicateOf: c.DuplicateOf.String, PublishedAt: c.PublishedAt,
+		ClosedAt: c.ClosedAt, Seq: c.LastSeq,
+	}
+}
+
+// Complaint reads one complaint.
+func (db *DB) Complaint(ctx context.Context, code string) (Complaint, error) {
+	var c Complaint
+	err := db.GetContext(ctx, &c, `SELECT `+complaintColumns+` FROM complaints WHERE code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
+
+// Event is one row of the audit trail.
+type Event struct {
+	Seq    int64          `db:"seq"`
+	At     time.Time      `db:"at"`
+	Actor  string         `db:"actor"`
+	Role   string         `db:"role"`
+	Action string         `db:"action"`
+	Status domain.Status  `db:"status"`
+	Note   sql.NullString `db:"note"`
+}
+
+// Events reads a complaint's audit trail in order.
+func (db *DB) Events(ctx context.Context, code string) ([]Event, error) {
+	var ev []Event
+	err := db.SelectContext(ctx, &ev, `SELECT seq, at, actor, role, action, status, note
+		FROM complaint_events WHERE code = $1 ORDER BY seq`, code)
+	return ev, err
+}
+
+// Filter narrows a staff search.
+type Filter struct {
+	Status    string
+	Pokja     string
+	Partner   string
+	Category  string
+	Kecamatan string
+	Overdue   *bool
+	Q         string
+	Page      int
+	PerPage   int
+}
+
+// openStatuses is SQL for "somebody still has to act".
+const openStatuses = `('received', 'awaiting_info', 'at_pokja', 'at_partner', 'pokja_review', 'ready_to_publish')`
+
+// visibleTo limits a query to the complaints a user may see: admins and supervisors all,
+// pokja members and partner staff those assigned to their group.
+func visibleTo(a domain.Actor, where *[]string, args *[]any) {
+	switch a.Role {
+	case domain.RoleAdmin, domain.RoleSupervisor:
+	case domain.RolePokja:
+		*args = append(*args, a.Pokja)
+		*where = append(*where, fmt.Sprintf("pokja = $%d", len(*args)))
+	case domain.RolePartner:
+		*args = append(*args, a.Partner)
+		*where = append(*where, fmt.Sprintf("partner = $%d", len(*args)))
+	default:
+		*where = append(*where, "false")
+	}
+}
+
+// Search lists the complaints a user may see that match the filter, newest first, with
+// the total count of matches.
+func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Complaint, int, error) {
+	var where []string
+	var args []any
+	visibleTo(viewer, &where, &args)
+	eq := func(col, v string) {
+		if v != "" {
+			args = append(args, v)
+			where = append(where, fmt.Sprintf("%s = $%d", col, len(args)))
+		}
+	}
+	eq("status", f.Status)
+	eq("pokja", f.Pokja)
+	eq("partner", f.Partner)
+	eq("category", f.Category)
+	eq("kecamatan", f.Kecamatan)
+	if f.Overdue != nil {
+		cond := `(overdue OR (deadline < now() AND status IN ` + openStatuses + `))`
+		if !*f.Overdue {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		args = append(args, "%"+escapeLike(q)+"%")
+		n := len(args)
+		where = append(where, fmt.Sprintf("(code ILIKE $%d OR title ILIKE $%d OR text ILIKE $%d)", n, n, n))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.GetContext(ctx, &total, `SELECT count(*) FROM complaints`+cond, args...); err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 20
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	var rows []Complaint
+	err := db.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT %s FROM complaints%s ORDER BY created_at DESC, code
+		LIMIT $%d OFFSET $%d`, complaintColumns, cond, len(args)-1, len(args)), args...)
+	return rows, total, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Tasks lists a user's open work: the complaints whose ball is with their role and group,
+// soonest deadline first. A supervisor's work is every overdue complaint.
+func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint, error) {
+	var cond string
+	var args []any
+	switch a.Role {
+	case domain.RoleAdmin:
+		cond = `status IN ('received', 'ready_to_publish')`
+	case domain.RolePokja:
+		cond, args = `status IN ('at_pokja', 'pokja_review') AND pokja = $1`, []any{a.Pokja}
+	case domain.RolePartner:
+		cond, args = `status = 'at_partner' AND partner = $1`, []any{a.Partner}
+	case domain.RoleSupervisor:
+		cond = `(overdue OR deadline < now()) AND status IN ` + openStatuses
+	default:
+		return nil, nil
+	}
+	args = append(args, limit)
+	var rows []Complaint
+	err := db.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT %s FROM complaints WHERE %s
+		ORDER BY deadline ASC NULLS LAST, created_at LIMIT $%d`, complaintColumns, cond, len(args)), args...)
+	return rows, err
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+
+	"aduan/domain"
+)
+
+// Staff is a staff user.
+type Staff struct {
+	Username  string         `db:"username"`
+	Name      string         `db:"name"`
+	Role      domain.Role    `db:"role"`
+	PokjaID   sql.NullString `db:"pokja_id"`
+	PartnerID sql.NullString `db:"partner_id"`
+	Active    bool           `db:"active"`
+}
+
+// Actor is the user as the workflow sees them.
+func (s Staff) Actor() domain.Actor {
+	return domain.Actor{Username: s.Username, Role: s.Role, Pokja: s.PokjaID.String, Partner: s.PartnerID.String}
+}
+
+// ErrNotFound means the row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// HashToken is how a bearer token is stored: tokens are 256 random bits, so a plain
+// SHA-256 is enough to make a leaked table useless.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// UpsertStaff creates a staff user or updates their name, role and group.
+func (db *DB) UpsertStaff(ctx context.Context, s Staff) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO staff (username, name, role, pokja_id, partner_id, active)
+		VALUES ($1, $2, $3, $4, $5, true)
+		ON CONFLICT (username) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+			pokja_id = EXCLUDED.pokja_id, partner_id = EXCLUDED.partner_id, active = true`,
+		s.Username, s.Name, s.Role, s.PokjaID, s.PartnerID)
+	return err
+}
+
+// NewStaff builds a staff record, keeping only the group that fits the role.
+func NewStaff(username, name string, role domain.Role, group string) Staff {
+	s := Staff{Username: username, Name: name, Role: role, Active: true}
+	switch role {
+	case domain.RolePokja:
+		s.PokjaID = nullable(group)
+	case domain.RolePartner:
+		s.PartnerID = nullable(group)
+	}
+	return s
+}
+
+// IssueToken creates a new bearer token for a user and returns it; only its hash is kept.
+func (db *DB) IssueToken(ctx context.Context, username string) (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := "adu_" + base64.RawURLEncoding.EncodeToString(b[:])
+	res, err := db.ExecContext(ctx, `INSERT INTO staff_tokens (token_hash, username)
+		SELECT $1, username FROM staff WHERE username = $2`, HashToken(token), username)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", ErrNotFound
+	}
+	return token, nil
+}
+
+// StaffByToken finds the active user a bearer token belongs to.
+func (db *DB) StaffByToken(ctx context.Context, token string) (Staff, error) {
+	var s Staff
+	err := db.GetContext(ctx, &s, `SELECT s.username, s.name, s.role, s.pokja_id, s.partner_id, s.active
+		FROM staff_tokens t JOIN staff s USING (username)
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active`, HashToken(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
+// StaffByUsername finds a user.
+func (db *DB) StaffByUsername(ctx context.Context, username string) (Staff, error) {
+	var s Staff
+	err := db.GetContext(ctx, &s, `SELECT username, name, role, pokja_id, partner_id, active FROM staff WHERE username = $1`, username)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}

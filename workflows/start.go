@@ -1,0 +1,44 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"aduan/domain"
+)
+
+// Start starts a complaint's workflow. Starting one that already runs, or ran, is not an
+// error: intake and the relay may both try, and either is fine.
+func Start(ctx context.Context, c client.Client, taskQueue string, state domain.CaseState, policy domain.Policy) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       domain.WorkflowID(state.Code),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes:    InitialSearchAttributes(state),
+		StaticSummary:            summary(state),
+	}
+	_, err := c.ExecuteWorkflow(ctx, opts, WorkflowName, Input{Case: state, Policy: policy})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// summary is the one line the Temporal UI shows for a complaint: its code, channel and
+// place. No personal data.
+func summary(s domain.CaseState) string {
+	text := "Aduan " + s.Code + " · kanal " + s.Channel
+	if s.Kecamatan != "" {
+		text += " · kec. " + s.Kecamatan
+	}
+	if s.Desa != "" {
+		text += " · desa " + s.Desa
+	}
+	return text
+}
