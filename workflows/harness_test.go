@@ -1,0 +1,160 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"aduan/domain"
+)
+
+// t0 is a Monday 09:00 WITA, where every test's clock starts.
+var t0 = time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+
+// harness runs one complaint workflow in the time-skipping test environment with the
+// projection activity replaced by a recorder.
+type harness struct {
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+
+	mu          sync.Mutex
+	projections []domain.Projection
+	outcomes    []*outcome
+}
+
+// outcome is what became of one Update.
+type outcome struct {
+	action   domain.Action
+	rejected error
+	state    domain.CaseState
+	err      error
+	done     bool
+}
+
+func newHarness(t *testing.T) *harness {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(t0)
+	env.RegisterWorkflowWithOptions(Complaint, workflow.RegisterOptions{Name: WorkflowName})
+	h := &harness{t: t, env: env}
+	env.RegisterActivityWithOptions(func(_ context.Context, p domain.Projection) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.projections = append(h.projections, p)
+		return nil
+	}, activity.RegisterOptions{Name: domain.ActivityProject})
+	return h
+}
+
+// at schedules fn at offset from the start.
+func (h *harness) at(offset time.Duration, fn func()) {
+	h.env.RegisterDelayedCallback(fn, offset)
+}
+
+// send schedules an Update at offset and returns where its outcome will be.
+func (h *harness) send(offset time.Duration, action domain.Action, req domain.ActionRequest) *outcome {
+	o := &outcome{action: action}
+	h.outcomes = append(h.outcomes, o)
+	h.at(offset, func() {
+		h.env.UpdateWorkflow(string(action), "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { o.rejected, o.done = err, true },
+			OnComplete: func(v any, err error) {
+				o.err, o.done = err, true
+				switch x := v.(type) {
+				case domain.CaseState:
+					o.state = x
+				case converter.EncodedValue:
+					_ = x.Get(&o.state)
+				}
+			},
+		}, req)
+	})
+	return o
+}
+
+// query reads the live state at offset into dst.
+func (h *harness) query(offset time.Duration, dst *domain.CaseState) {
+	h.at(offset, func() {
+		v, err := h.env.QueryWorkflow(QueryState)
+		if err != nil {
+			h.t.Errorf("query at %v: %v", offset, err)
+			return
+		}
+		if err := v.Get(dst); err != nil {
+			h.t.Errorf("decode query: %v", err)
+		}
+	})
+}
+
+// run starts the workflow with the given state and, unless it ends by itself first,
+// cancels it at stopAt.
+func (h *harness) run(start domain.CaseState, policy domain.Policy, stopAt time.Duration) {
+	if stopAt > 0 {
+		h.at(stopAt, h.env.CancelWorkflow)
+	}
+	h.env.ExecuteWorkflow(WorkflowName, Input{Case: start, Policy: policy})
+	for _, o := range h.outcomes {
+		if !o.done {
+			h.t.Errorf("update %s never finished", o.action)
+		}
+	}
+}
+
+func (h *harness) recorded() []domain.Projection {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]domain.Projection(nil), h.projections...)
+}
+
+// errorType is the ApplicationError type of a rejection ("" when it is something else).
+func errorType(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return app.Type()
+	}
+	return ""
+}
+
+// startState is a complaint standing in status s, with the assignments that status implies.
+func startState(s domain.Status) domain.CaseState {
+	c := domain.CaseState{Code: "ADU-TEST-0001", Channel: "web", Kecamatan: "simboro", Desa: "botteng",
+		Status: s, ReceivedAt: t0, StageStartedAt: t0, Seq: 1}
+	switch s {
+	case domain.StatusReceived, domain.StatusAwaitingInfo:
+	default:
+		c.Pokja, c.Category, c.Priority, c.Title = "logistik", "bantuan_logistik", "normal", "Beras belum sampai"
+	}
+	switch s {
+	case domain.StatusAtPartner, domain.StatusPokjaReview, domain.StatusReadyToPublish, domain.StatusPublished, domain.StatusClosed:
+		c.Partner = "ypii"
+	}
+	if s.Final() {
+		closed := t0
+		c.ClosedAt = &closed
+	} else {
+		d := domain.DefaultPolicy().StageDuration(s, "normal")
+		if s == domain.StatusPublished {
+			d = domain.DefaultPolicy().FeedbackWindow
+		}
+		deadline := t0.Add(d)
+		c.Deadline = &deadline
+	}
+	return c
+}
+
+func (o *outcome) String() string {
+	return fmt.Sprintf("%s rejected=%v err=%v status=%s", o.action, o.rejected, o.err, o.state.Status)
+}
