@@ -41,6 +41,11 @@ func (s *server) trackComplaint(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.respondTracking(c, code)
+}
+
+// respondTracking answers with the tracking view of a complaint.
+func (s *server) respondTracking(c *gin.Context, code string) {
 	row, ok := s.loadComplaint(c, code)
 	if !ok {
 		return
@@ -72,19 +77,9 @@ func (s *server) replyInfo(c *gin.Context) {
 	if _, ok := s.loadComplaint(c, code); !ok {
 		return
 	}
-	if !s.update(c, code, domain.ActionInfo, reply) {
-		return
+	if s.update(c, code, domain.ActionInfo, reply) {
+		s.respondTracking(c, code)
 	}
-	row, ok := s.loadComplaint(c, code)
-	if !ok {
-		return
-	}
-	events, err := s.DB.Events(c, code)
-	if err != nil {
-		unavailable(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, trackingViewOf(row, events))
 }
 
 // page reads ?page= (1 when absent or bad).

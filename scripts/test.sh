@@ -9,7 +9,7 @@ ensure_temporal
 ensure_postgres
 
 echo "==> gofmt and go vet"
-unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -newer go.mod 2>/dev/null) 2>/dev/null | sort -u)"
+unformatted="$(gofmt -l .)"
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 go vet ./...
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -267,72 +266,37 @@ const openStatuses = `('received', 'awaiting_info', 'at_pokja', 'at_partner', 'p
 
 // visibleTo limits a query to the complaints a user may see: admins and supervisors all,
 // pokja members and partner staff those assigned to their group.
-func visibleTo(a domain.Actor, where *[]string, args *[]any) {
+func visibleTo(a domain.Actor, q *query) {
 	switch a.Role {
 	case domain.RoleAdmin, domain.RoleSupervisor:
 	case domain.RolePokja:
-		*args = append(*args, a.Pokja)
-		*where = append(*where, fmt.Sprintf("pokja = $%d", len(*args)))
+		q.cond("pokja = " + q.arg(a.Pokja))
 	case domain.RolePartner:
-		*args = append(*args, a.Partner)
-		*where = append(*where, fmt.Sprintf("partner = $%d", len(*args)))
+		q.cond("partner = " + q.arg(a.Partner))
 	default:
-		*where = append(*where, "false")
+		q.cond("false")
 	}
 }
 
 // Search lists the complaints a user may see that match the filter, newest first, with
 // the total count of matches.
 func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Complaint, int, error) {
-	var where []string
-	var args []any
-	visibleTo(viewer, &where, &args)
-	eq := func(col, v string) {
-		if v != "" {
-			args = append(args, v)
-			where = append(where, fmt.Sprintf("%s = $%d", col, len(args)))
-		}
-	}
-	eq("status", f.Status)
-	eq("pokja", f.Pokja)
-	eq("partner", f.Partner)
-	eq("category", f.Category)
-	eq("kecamatan", f.Kecamatan)
+	var q query
+	visibleTo(viewer, &q)
+	q.eq("status", f.Status)
+	q.eq("pokja", f.Pokja)
+	q.eq("partner", f.Partner)
+	q.eq("category", f.Category)
+	q.eq("kecamatan", f.Kecamatan)
 	if f.Overdue != nil {
-		cond := `(overdue OR (deadline < now() AND status IN ` + openStatuses + `))`
+		late := `(overdue OR (deadline < now() AND status IN ` + openStatuses + `))`
 		if !*f.Overdue {
-			cond = "NOT " + cond
+			late = "NOT " + late
 		}
-		where = append(where, cond)
+		q.cond(late)
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		args = append(args, "%"+escapeLike(q)+"%")
-		n := len(args)
-		where = append(where, fmt.Sprintf("(code ILIKE $%d OR title ILIKE $%d OR text ILIKE $%d)", n, n, n))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.GetContext(ctx, &total, `SELECT count(*) FROM complaints`+cond, args...); err != nil {
-		return nil, 0, err
-	}
-	if f.PerPage <= 0 {
-		f.PerPage = 20
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT %s FROM complaints%s ORDER BY created_at DESC, code
-		LIMIT $%d OFFSET $%d`, complaintColumns, cond, len(args)-1, len(args)), args...)
-	return rows, total, err
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	q.contains(f.Q, "code", "title", "text")
+	return db.page(ctx, q, "created_at DESC, code", f.Page, f.PerPage)
 }
 
 // Tasks lists a user's open work: the complaints whose ball is with their role and group,

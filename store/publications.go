@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"strings"
 )
 
 // PublicFilter narrows the list of published answers.
@@ -22,37 +20,12 @@ const published = `published_at IS NOT NULL AND NOT confidential`
 
 // Publications lists published answers, newest first, with the total count.
 func (db *DB) Publications(ctx context.Context, f PublicFilter) ([]Complaint, int, error) {
-	where := []string{published}
-	var args []any
-	if f.Kecamatan != "" {
-		args = append(args, f.Kecamatan)
-		where = append(where, fmt.Sprintf("kecamatan = $%d", len(args)))
-	}
-	if f.Category != "" {
-		args = append(args, f.Category)
-		where = append(where, fmt.Sprintf("category = $%d", len(args)))
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		args = append(args, "%"+escapeLike(q)+"%")
-		n := len(args)
-		where = append(where, fmt.Sprintf("(public_title ILIKE $%d OR public_answer ILIKE $%d OR code ILIKE $%d)", n, n, n))
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.GetContext(ctx, &total, `SELECT count(*) FROM complaints`+cond, args...); err != nil {
-		return nil, 0, err
-	}
-	if f.PerPage <= 0 {
-		f.PerPage = 20
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT %s FROM complaints%s ORDER BY published_at DESC, code
-		LIMIT $%d OFFSET $%d`, complaintColumns, cond, len(args)-1, len(args)), args...)
-	return rows, total, err
+	var q query
+	q.cond(published)
+	q.eq("kecamatan", f.Kecamatan)
+	q.eq("category", f.Category)
+	q.contains(f.Q, "public_title", "public_answer", "code")
+	return db.page(ctx, q, "published_at DESC, code", f.Page, f.PerPage)
 }
 
 // Publication reads one published answer.

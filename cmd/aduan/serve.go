@@ -55,33 +55,37 @@ func runSeedDemo(ctx context.Context, args []string) error {
 	return nil
 }
 
+// connect opens PostgreSQL (migrated) and Temporal; close releases both.
+func connect(ctx context.Context, cfg config.Config) (db *store.DB, tc client.Client, close func(), err error) {
+	db, err = openDB(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tc, err = dialTemporal(cfg)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return db, tc, func() { tc.Close(); db.Close() }, nil
+}
+
 func runAPI(ctx context.Context, _ []string) error {
 	cfg := config.FromEnv()
-	db, err := openDB(ctx, cfg)
+	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	tc, err := dialTemporal(cfg)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
+	defer closeAll()
 	return serveHTTP(ctx, cfg, apiDeps(cfg, tc, db))
 }
 
 func runWorker(ctx context.Context, _ []string) error {
 	cfg := config.FromEnv()
-	db, err := openDB(ctx, cfg)
+	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	tc, err := dialTemporal(cfg)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
+	defer closeAll()
 	return runWorkerUntil(ctx, cfg, tc, db)
 }
 
@@ -92,19 +96,14 @@ func runDev(ctx context.Context, args []string) error {
 	tokensFile := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
 	_ = fs.Parse(args)
 	cfg := config.FromEnv()
-	db, err := openDB(ctx, cfg)
+	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeAll()
 	if _, err := demo.Seed(ctx, db, *tokensFile); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	tc, err := dialTemporal(cfg)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
 	errs := make(chan error, 2)
 	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
 	go func() { errs <- serveHTTP(ctx, cfg, apiDeps(cfg, tc, db)) }()
