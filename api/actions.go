@@ -75,13 +75,13 @@ func (s *server) act(c *gin.Context) {
 	if !s.update(c, code, action, req) {
 		return
 	}
-	s.respondStaffView(c, code, http.StatusOK)
+	s.respondStaffView(c, code, true)
 }
 
 // checkDirectory adds a field error for a pokja or partner the directory does not know.
 func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain.ActionRequest, fields map[string]string) bool {
 	if req.Pokja != "" && (action == domain.ActionTriage || action == domain.ActionReassign) {
-		ok, err := s.DB.PokjaExists(c, req.Pokja)
+		ok, err := s.DB.PokjaExists(c.Request.Context(), req.Pokja)
 		if err != nil {
 			unavailable(c, err)
 			return false
@@ -91,7 +91,7 @@ func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain
 		}
 	}
 	if req.Partner != "" && (action == domain.ActionForward || action == domain.ActionReassign) {
-		ok, err := s.DB.PartnerExists(c, req.Partner)
+		ok, err := s.DB.PartnerExists(c.Request.Context(), req.Partner)
 		if err != nil {
 			unavailable(c, err)
 			return false
@@ -107,7 +107,7 @@ func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain
 // completed, i.e. validated, applied and projected into PostgreSQL. On failure it answers
 // the request itself and returns false.
 func (s *server) update(c *gin.Context, code string, action domain.Action, req domain.ActionRequest) bool {
-	ctx, cancel := context.WithTimeout(c, s.ActionTimeout)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.ActionTimeout)
 	defer cancel()
 	// A client retrying with the same Idempotency-Key gets the same Update, which
 	// Temporal applies once.

@@ -22,7 +22,7 @@ func (s *server) authenticate(c *gin.Context) {
 		fail(c, http.StatusUnauthorized, codeUnauthenticated, "Masuk diperlukan: sertakan header Authorization: Bearer TOKEN.", nil)
 		return
 	}
-	user, err := s.DB.StaffByToken(c, token)
+	user, err := s.DB.StaffByToken(c.Request.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, http.StatusUnauthorized, codeUnauthenticated, "Token tidak dikenal atau sudah dicabut.", nil)
 		return

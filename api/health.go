@@ -15,7 +15,7 @@ func (s *server) healthz(c *gin.Context) {
 
 // readyz reports whether PostgreSQL and Temporal both answer.
 func (s *server) readyz(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c, 3*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "temporal": "ok"}
 	ready := true

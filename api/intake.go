@@ -113,7 +113,7 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 	if len(key) > 200 {
 		fields["Idempotency-Key"] = "terlalu panjang"
 	}
-	kec, desa, kecOK, desaOK, err := s.DB.ResolvePlace(c, req.Kecamatan, req.Desa)
+	kec, desa, kecOK, desaOK, err := s.DB.ResolvePlace(c.Request.Context(), req.Kecamatan, req.Desa)
 	if err != nil {
 		unavailable(c, err)
 		return
@@ -128,8 +128,13 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		invalid(c, fields)
 		return
 	}
-	if key != "" && takenBy != nil {
-		key = "staff:" + takenBy.Username + ":" + key
+	// Keys are scoped by who sent them, so no client can reach another's complaint.
+	if key != "" {
+		if takenBy != nil {
+			key = "staff:" + takenBy.Username + ":" + key
+		} else {
+			key = "web:" + key
+		}
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	var deadline *time.Time
@@ -137,7 +142,7 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		t := now.Add(d)
 		deadline = &t
 	}
-	res, err := s.DB.InsertIntake(c, store.Intake{
+	res, err := s.DB.InsertIntake(c.Request.Context(), store.Intake{
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now, Deadline: deadline,
@@ -151,24 +156,24 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 	}
 	body := gin.H{"code": res.Code, "status": domain.StatusReceived, "tracking_url": s.trackingURL(res.Code)}
 	if takenBy != nil {
-		if row, err := s.DB.Complaint(c, res.Code); err == nil {
-			events, _ := s.DB.Events(c, res.Code)
-			c.JSON(http.StatusCreated, staffViewOf(*takenBy, row, events))
-			return
+		if row, ok := s.loadComplaint(c, res.Code); ok {
+			s.writeStaffView(c, *takenBy, row, http.StatusCreated)
 		}
+		return
 	}
 	c.JSON(http.StatusCreated, body)
 }
 
 // startWorkflow starts a new complaint's workflow; a failure is left to the relay.
 func (s *server) startWorkflow(c *gin.Context, state domain.CaseState) {
-	ctx, cancel := context.WithTimeout(c, 5*time.Second)
+	// The complaint is committed: start its workflow even if the client has gone.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
 	defer cancel()
 	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, state, s.Policy); err != nil {
 		slog.Warn("workflow start failed; the relay will start it", "code", state.Code, "err", err)
 		return
 	}
-	if err := s.DB.MarkWorkflowStarted(c, state.Code); err != nil {
+	if err := s.DB.MarkWorkflowStarted(ctx, state.Code); err != nil {
 		slog.Warn("marking workflow started failed", "code", state.Code, "err", err)
 	}
 }

@@ -23,7 +23,7 @@ func complaintCode(c *gin.Context) (string, bool) {
 
 // loadComplaint reads a complaint, answering 404 or 503 itself when it cannot.
 func (s *server) loadComplaint(c *gin.Context, code string) (store.Complaint, bool) {
-	row, err := s.DB.Complaint(c, code)
+	row, err := s.DB.Complaint(c.Request.Context(), code)
 	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "Kode aduan tidak ditemukan.")
 		return row, false
@@ -50,7 +50,7 @@ func (s *server) respondTracking(c *gin.Context, code string) {
 	if !ok {
 		return
 	}
-	events, err := s.DB.Events(c, code)
+	events, err := s.DB.Events(c.Request.Context(), code)
 	if err != nil {
 		unavailable(c, err)
 		return
@@ -58,26 +58,39 @@ func (s *server) respondTracking(c *gin.Context, code string) {
 	c.JSON(http.StatusOK, trackingViewOf(row, events))
 }
 
-// replyInfo is the complainant answering the admin's question.
+// replyInfo is the complainant answering the admin's question. The reply is kept in
+// PostgreSQL (it may identify them); the workflow gets its id only.
 func (s *server) replyInfo(c *gin.Context) {
 	code, ok := complaintCode(c)
 	if !ok {
 		return
 	}
-	var req domain.ActionRequest
-	if !readJSON(c, &req) {
+	var body struct {
+		Text string `json:"text"`
+	}
+	if !readJSON(c, &body) {
 		return
 	}
-	reply := domain.ActionRequest{Text: req.Text, Actor: domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}}
-	reply.Normalize()
+	reply := domain.ActionRequest{Text: domain.CleanText(body.Text)}
 	if fields := domain.ValidateFields(domain.ActionInfo, reply); len(fields) > 0 {
 		invalid(c, fields)
 		return
 	}
-	if _, ok := s.loadComplaint(c, code); !ok {
+	row, ok := s.loadComplaint(c, code)
+	if !ok {
 		return
 	}
-	if s.update(c, code, domain.ActionInfo, reply) {
+	if row.Status != domain.StatusAwaitingInfo {
+		fail(c, http.StatusConflict, codeInvalidTransition, "Aduan ini tidak sedang menunggu informasi dari pelapor.", nil)
+		return
+	}
+	id, err := s.DB.AddMessage(c.Request.Context(), code, row.Channel, reply.Text)
+	if err != nil {
+		unavailable(c, err)
+		return
+	}
+	info := domain.ActionRequest{MessageID: id, Actor: domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}}
+	if s.update(c, code, domain.ActionInfo, info) {
 		s.respondTracking(c, code)
 	}
 }
@@ -95,7 +108,7 @@ const perPage = 20
 
 func (s *server) listPublications(c *gin.Context) {
 	p := page(c)
-	rows, total, err := s.DB.Publications(c, store.PublicFilter{
+	rows, total, err := s.DB.Publications(c.Request.Context(), store.PublicFilter{
 		Kecamatan: c.Query("kecamatan"), Category: c.Query("category"), Q: c.Query("q"), Page: p, PerPage: perPage,
 	})
 	if err != nil {
@@ -114,7 +127,7 @@ func (s *server) getPublication(c *gin.Context) {
 	if !ok {
 		return
 	}
-	row, err := s.DB.Publication(c, code)
+	row, err := s.DB.Publication(c.Request.Context(), code)
 	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "Jawaban yang diterbitkan tidak ditemukan.")
 		return
@@ -127,7 +140,7 @@ func (s *server) getPublication(c *gin.Context) {
 }
 
 func (s *server) directory(c *gin.Context) {
-	d, err := s.DB.Directory(c)
+	d, err := s.DB.Directory(c.Request.Context())
 	if err != nil {
 		unavailable(c, err)
 		return

@@ -29,6 +29,9 @@ type Deps struct {
 	IntakeBurst     int
 	// ActionTimeout bounds how long an action waits for its workflow.
 	ActionTimeout time.Duration
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is believed; with
+	// none, the client is the connection's peer and no header can dodge the rate limit.
+	TrustedProxies []string
 }
 
 type server struct {
@@ -51,6 +54,10 @@ func NewRouter(d Deps) http.Handler {
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		slog.Error("bad trusted proxy list; trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
 		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
 		fail(c, http.StatusInternalServerError, codeInternal, "Terjadi kesalahan di server.", nil)

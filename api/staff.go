@@ -13,12 +13,13 @@ import (
 
 // tasks is the caller's inbox, soonest deadline first.
 func (s *server) tasks(c *gin.Context) {
-	rows, err := s.DB.Tasks(c, currentActor(c), 200)
+	actor := currentActor(c)
+	rows, err := s.DB.Tasks(c.Request.Context(), actor, 200)
 	if err != nil {
 		unavailable(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": summariesOf(rows)})
+	c.JSON(http.StatusOK, gin.H{"items": summariesOf(actor, rows)})
 }
 
 // searchComplaints lists the complaints the caller may see that match the query.
@@ -45,12 +46,13 @@ func (s *server) searchComplaints(c *gin.Context) {
 		invalid(c, fields)
 		return
 	}
-	rows, total, err := s.DB.Search(c, currentActor(c), f)
+	actor := currentActor(c)
+	rows, total, err := s.DB.Search(c.Request.Context(), actor, f)
 	if err != nil {
 		unavailable(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": summariesOf(rows), "page": f.Page, "per_page": f.PerPage, "total": total})
+	c.JSON(http.StatusOK, gin.H{"items": summariesOf(actor, rows), "page": f.Page, "per_page": f.PerPage, "total": total})
 }
 
 // staffComplaint is the full staff view with the audit trail.
@@ -59,24 +61,37 @@ func (s *server) staffComplaint(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.respondStaffView(c, code, http.StatusOK)
+	s.respondStaffView(c, code, false)
 }
 
 // respondStaffView reads the complaint as the caller may see it and answers with it.
-func (s *server) respondStaffView(c *gin.Context, code string, status int) {
+// justActed skips the visibility check: an action such as return or decline hands the
+// complaint away, and its author still gets the view the action produced.
+func (s *server) respondStaffView(c *gin.Context, code string, justActed bool) {
 	row, ok := s.loadComplaint(c, code)
 	if !ok {
 		return
 	}
 	actor := currentActor(c)
-	if !workflows.CanView(actor, row.CaseState()) {
+	if !justActed && !workflows.CanView(actor, row.CaseState()) {
 		fail(c, http.StatusForbidden, codeForbidden, "Aduan ini tidak ditugaskan kepada Anda.", nil)
 		return
 	}
-	events, err := s.DB.Events(c, code)
+	s.writeStaffView(c, actor, row, http.StatusOK)
+}
+
+// writeStaffView answers with the staff view of row, audit trail and messages included.
+func (s *server) writeStaffView(c *gin.Context, actor domain.Actor, row store.Complaint, status int) {
+	ctx := c.Request.Context()
+	events, err := s.DB.Events(ctx, row.Code)
 	if err != nil {
 		unavailable(c, err)
 		return
 	}
-	c.JSON(status, staffViewOf(actor, row, events))
+	messages, err := s.DB.Messages(ctx, row.Code)
+	if err != nil {
+		unavailable(c, err)
+		return
+	}
+	c.JSON(status, staffViewOf(actor, row, events, messages))
 }

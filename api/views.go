@@ -34,19 +34,24 @@ type complaintSummary struct {
 	Overdue      bool          `json:"overdue"`
 }
 
-func summaryOf(c store.Complaint) complaintSummary {
-	return complaintSummary{
+// summaryOf is a list entry as viewer may see it.
+func summaryOf(viewer domain.Actor, c store.Complaint) complaintSummary {
+	v := complaintSummary{
 		Code: c.Code, Status: c.Status, StatusLabel: c.Status.Label(), Channel: c.Channel, Title: str(c.Title),
 		Category: str(c.Category), Priority: str(c.Priority), Pokja: str(c.Pokja), Partner: str(c.Partner),
 		Kecamatan: str(c.Kecamatan), Desa: str(c.Desa), Confidential: c.Confidential, CreatedAt: c.CreatedAt,
 		UpdatedAt: c.UpdatedAt, Deadline: c.Deadline, Overdue: c.Overdue,
 	}
+	if c.Confidential && !fullAccess(viewer) {
+		v.Desa = "" // need to know: the village may identify a victim
+	}
+	return v
 }
 
-func summariesOf(rows []store.Complaint) []complaintSummary {
+func summariesOf(viewer domain.Actor, rows []store.Complaint) []complaintSummary {
 	out := make([]complaintSummary, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, summaryOf(r))
+		out = append(out, summaryOf(viewer, r))
 	}
 	return out
 }
@@ -83,6 +88,8 @@ type staffView struct {
 	ClosedAt         *time.Time      `json:"closed_at,omitempty"`
 	AllowedActions   []domain.Action `json:"allowed_actions"`
 	Events           []eventView     `json:"events"`
+	// Messages are what the complainant wrote after intake (replies to questions).
+	Messages []store.Message `json:"messages"`
 }
 
 // fullAccess says whether a user sees the complainant's identity and confidential text.
@@ -90,9 +97,9 @@ func fullAccess(a domain.Actor) bool {
 	return a.Role == domain.RoleAdmin || a.Role == domain.RoleSupervisor
 }
 
-func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event) staffView {
+func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event, messages []store.Message) staffView {
 	v := staffView{
-		complaintSummary: summaryOf(c), Text: c.Text, ReportedCategory: str(c.ReportedCategory),
+		complaintSummary: summaryOf(viewer, c), Messages: messages, Text: c.Text, ReportedCategory: str(c.ReportedCategory),
 		Anonymous: c.Anonymous, TakenBy: str(c.TakenBy), Question: str(c.Question), Answer: str(c.Answer),
 		PartnerAnswer: str(c.PartnerAnswer), PublicTitle: str(c.PublicTitle), PublicAnswer: str(c.PublicAnswer),
 		RejectReason: str(c.RejectReason), DuplicateOf: str(c.DuplicateOf), PublishedAt: c.PublishedAt,
@@ -102,7 +109,12 @@ func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event) s
 		v.Name, v.Phone, v.Email = str(c.Name), str(c.Phone), str(c.Email)
 	} else if c.Confidential {
 		// Need to know: a pokja or partner works from the admin's title and notes.
-		v.Text, v.Desa = withheld, ""
+		v.Text = withheld
+		v.Messages = make([]store.Message, len(messages))
+		for i, m := range messages {
+			m.Text = withheld
+			v.Messages[i] = m
+		}
 	}
 	for _, e := range events {
 		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action,

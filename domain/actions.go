@@ -28,11 +28,15 @@ const (
 	ActionInfo Action = "info"
 )
 
+// ActionClose finishes a complaint without publishing it: an admin closes one whose
+// answer went to the complainant privately (the only end for a confidential complaint),
+// and the workflow closes a published one when its feedback window ends.
+const ActionClose Action = "close"
+
 // Actions the workflow itself records (no one calls them).
 const (
 	ActionSubmit  Action = "submit"
 	ActionOverdue Action = "overdue"
-	ActionClose   Action = "close"
 )
 
 // Assignment says which assignment the actor must hold on the complaint.
@@ -68,17 +72,18 @@ var ActionSpecs = map[Action]ActionSpec{
 	ActionApprove:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
 	ActionSendBack:      {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
 	ActionPublish:       {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}},
+	ActionClose:         {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}},
 	ActionReassign:      {Roles: []Role{RoleAdmin, RoleSupervisor}, From: []Status{StatusAtPokja, StatusAtPartner, StatusPokjaReview}},
 	ActionExtend:        {Roles: []Role{RoleSupervisor}, AnyOpen: true},
 	ActionNote:          {Roles: []Role{RoleAdmin, RoleSupervisor, RolePokja, RolePartner}, Assign: AssignViewer, Any: true},
 	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}},
 }
 
-// StaffActions lists the actions of the staff endpoint in the order of API.md.
+// StaffActions lists the actions of the staff endpoint in the order of API.md, then ours.
 var StaffActions = []Action{
 	ActionTriage, ActionRequestInfo, ActionReject, ActionReturn, ActionForward, ActionAnswer,
 	ActionPartnerAnswer, ActionDecline, ActionApprove, ActionSendBack, ActionPublish,
-	ActionReassign, ActionExtend, ActionNote,
+	ActionReassign, ActionExtend, ActionNote, ActionClose,
 }
 
 // AllowedIn reports whether the action may be taken in status s.
@@ -108,7 +113,7 @@ func (spec ActionSpec) RoleAllowed(r Role) bool {
 }
 
 // ActionRequest is the body of an action, as it travels from the API into the workflow.
-// It holds staff-authored text only; the complainant's identity never travels in it.
+// It holds staff-authored text only; what the complainant wrote never travels in it.
 type ActionRequest struct {
 	Actor        Actor      `json:"actor"`
 	Pokja        string     `json:"pokja,omitempty"`
@@ -124,7 +129,10 @@ type ActionRequest struct {
 	PublicTitle  string     `json:"public_title,omitempty"`
 	PublicAnswer string     `json:"public_answer,omitempty"`
 	Until        *time.Time `json:"until,omitempty"`
-	Text         string     `json:"text,omitempty"`
+	// Text is the complainant's reply as the API receives it; it never enters the
+	// workflow, which gets MessageID (the reply stored in PostgreSQL) instead.
+	Text      string `json:"text,omitempty"`
+	MessageID int64  `json:"message_id,omitempty"`
 }
 
 // Text limits, in characters.
@@ -215,7 +223,7 @@ func ValidateFields(a Action, r ActionRequest) map[string]string {
 			f["duplicate_of"] = "bukan kode aduan"
 		}
 		need("note", r.Note, MaxNote)
-	case ActionReturn, ActionDecline, ActionSendBack, ActionNote:
+	case ActionReturn, ActionDecline, ActionSendBack, ActionNote, ActionClose:
 		need("note", r.Note, MaxNote)
 	case ActionForward:
 		need("partner", r.Partner, 64)
@@ -240,7 +248,9 @@ func ValidateFields(a Action, r ActionRequest) map[string]string {
 		}
 		need("note", r.Note, MaxNote)
 	case ActionInfo:
-		need("text", r.Text, MaxIntakeText)
+		if r.MessageID <= 0 {
+			need("text", r.Text, MaxIntakeText)
+		}
 	default:
 		f["action"] = msgUnknown
 	}

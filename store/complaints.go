@@ -295,7 +295,13 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 		}
 		q.cond(late)
 	}
-	q.contains(f.Q, "code", "title", "text")
+	if viewer.Role == domain.RoleAdmin || viewer.Role == domain.RoleSupervisor {
+		q.contains(f.Q, "code", "title", "text")
+	} else {
+		// A confidential text is withheld from pokja and partners: searching it would
+		// let them confirm guessed words.
+		q.contains(f.Q, "code", "title", "CASE WHEN confidential THEN '' ELSE text END")
+	}
 	return db.page(ctx, q, "created_at DESC, code", f.Page, f.PerPage)
 }
 

@@ -147,7 +147,10 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 		w.enter(ctx, domain.StatusAwaitingInfo)
 	case domain.ActionInfo:
 		s.Question = ""
-		note = req.Text
+		note = fmt.Sprintf("Pelapor menjawab pertanyaan (pesan #%d).", req.MessageID)
+		if req.MessageID == 0 {
+			note = req.Text // histories from before replies moved to PostgreSQL
+		}
 		w.enter(ctx, domain.StatusReceived)
 	case domain.ActionReject:
 		s.RejectReason, s.DuplicateOf = req.Reason, req.DuplicateOf
@@ -183,6 +186,9 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 		s.PublicTitle, s.PublicAnswer = req.PublicTitle, req.PublicAnswer
 		s.PublishedAt = &now
 		w.enter(ctx, domain.StatusPublished)
+	case domain.ActionClose:
+		s.ClosedAt = &now
+		w.enter(ctx, domain.StatusClosed)
 	case domain.ActionReassign:
 		if req.Pokja != "" {
 			s.Pokja = req.Pokja

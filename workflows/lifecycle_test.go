@@ -111,6 +111,21 @@ func TestSensitiveCategoryNeverPublished(t *testing.T) {
 	}
 }
 
+// The admin closes a complaint whose answer went to the complainant privately.
+func TestCloseWithoutPublishing(t *testing.T) {
+	h := newHarness(t)
+	start := startState(domain.StatusReadyToPublish)
+	start.Confidential = true
+	o := h.send(time.Hour, "close", domain.ActionRequest{Actor: actorOf("admin"), Note: "Jawaban disampaikan langsung"})
+	h.run(start, domain.Policy{}, 0)
+	if o.err != nil || o.state.Status != domain.StatusClosed || o.state.ClosedAt == nil || o.state.PublishedAt != nil {
+		t.Fatalf("close: %v, closed at %v", o, o.state.ClosedAt)
+	}
+	if !h.env.IsWorkflowCompleted() {
+		t.Error("a closed complaint's run did not end after the archive period")
+	}
+}
+
 // A body with missing fields is rejected as invalid, naming each field.
 func TestMissingFieldsNamed(t *testing.T) {
 	h := newHarness(t)

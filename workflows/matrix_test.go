@@ -31,6 +31,8 @@ var apiTable = map[domain.Action]struct {
 	"extend":         {[]string{"supervisor"}, "", []domain.Status{"received", "awaiting_info", "at_pokja", "at_partner", "pokja_review", "ready_to_publish", "published"}, ""},
 	"note":           {[]string{"admin", "supervisor", "pokja", "partner"}, "viewer", domain.AllStatuses, ""},
 	"info":           {[]string{"complainant"}, "", []domain.Status{"awaiting_info"}, "received"},
+	// Ours, beyond API.md (see the README's changelog).
+	"close": {[]string{"admin"}, "", []domain.Status{"ready_to_publish"}, "closed"},
 }
 
 // actors plays every kind of caller: assigned and unassigned groups included.
@@ -70,7 +72,7 @@ func validBody(a domain.Action) domain.ActionRequest {
 	case "extend":
 		return domain.ActionRequest{Until: &until, Note: "Menunggu data dari desa"}
 	case "info":
-		return domain.ActionRequest{Text: "Dusun Salupangkang, dekat masjid."}
+		return domain.ActionRequest{MessageID: 7}
 	}
 	return domain.ActionRequest{Note: "Catatan internal"}
 }

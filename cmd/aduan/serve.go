@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -121,8 +122,14 @@ func runDev(ctx context.Context, args []string) error {
 func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
 	perMinute, _ := strconv.ParseFloat(os.Getenv("ADUAN_INTAKE_PER_MINUTE"), 64)
 	burst, _ := strconv.Atoi(os.Getenv("ADUAN_INTAKE_BURST"))
+	var proxies []string
+	for _, p := range strings.Split(os.Getenv("ADUAN_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			proxies = append(proxies, p)
+		}
+	}
 	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue, Policy: policy(),
-		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst}
+		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst, TrustedProxies: proxies}
 }
 
 // serveHTTP serves the API until ctx ends, then drains in-flight requests.

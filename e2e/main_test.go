@@ -1,0 +1,242 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"aduan/api"
+	"aduan/demo"
+	"aduan/domain"
+	"aduan/store"
+	"aduan/worker"
+	"aduan/workflows"
+)
+
+// The running system every test talks to; TestMain sets it up once.
+var (
+	// baseURL is the API's address (an httptest server).
+	baseURL string
+	// tokens maps each demo username to a bearer token.
+	tokens map[string]string
+	// testDB is the fresh database of this run.
+	testDB *store.DB
+	// tc is a Temporal client connected to the dev server.
+	tc client.Client
+	// taskQueue is this run's task queue.
+	taskQueue string
+	// apiDeps is what the API was built with, for tests that build a second server.
+	apiDeps api.Deps
+	// quiet logs the SDK's errors only (it warns about pollers at every shutdown).
+	quiet = sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+// required says whether a missing dependency fails the run rather than skipping it.
+func required() bool { return os.Getenv("ADUAN_REQUIRE_INTEGRATION") == "1" }
+
+// skipOrFail ends a run whose dependencies are missing: a failure when integration is
+// required, a skip otherwise.
+func skipOrFail(format string, args ...any) int {
+	msg := fmt.Sprintf(format, args...)
+	if required() {
+		fmt.Fprintln(os.Stderr, "e2e: "+msg+" (ADUAN_REQUIRE_INTEGRATION=1)")
+		return 1
+	}
+	fmt.Println("e2e: skipping integration tests: " + msg)
+	return 0
+}
+
+// temporalCLI finds the Temporal CLI: $TEMPORAL_CLI, then PATH, then $GOPATH/bin.
+func temporalCLI() string {
+	if p := os.Getenv("TEMPORAL_CLI"); p != "" {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+		return ""
+	}
+	if p, err := exec.LookPath("temporal"); err == nil {
+		return p
+	}
+	candidates := []string{}
+	if gp := os.Getenv("GOPATH"); gp != "" {
+		candidates = append(candidates, filepath.Join(filepath.SplitList(gp)[0], "bin", "temporal"))
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		if gp := string(trimNewline(out)); gp != "" {
+			candidates = append(candidates, filepath.Join(filepath.SplitList(gp)[0], "bin", "temporal"))
+		}
+	}
+	candidates = append(candidates, filepath.Join(os.Getenv("HOME"), "go", "bin", "temporal"))
+	for _, p := range candidates {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// withDatabase returns url with its path set to database name.
+func withDatabase(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+func run(m *testing.M) int {
+	// The API logs every request at info level; the tests only want warnings.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	cli := temporalCLI()
+	if cli == "" {
+		return skipOrFail("no Temporal CLI found (TEMPORAL_CLI, PATH, $GOPATH/bin, ~/go/bin); run `make test` to install it")
+	}
+
+	// PostgreSQL: a fresh database on the server of DATABASE_URL.
+	baseDB := os.Getenv("DATABASE_URL")
+	if baseDB == "" {
+		baseDB = "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"
+	}
+	adminURL, err := withDatabase(baseDB, "postgres")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: bad DATABASE_URL:", err)
+		return 1
+	}
+	admin, err := sql.Open("postgres", adminURL)
+	if err == nil {
+		pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
+		err = admin.PingContext(pctx)
+		pcancel()
+	}
+	if err != nil {
+		return skipOrFail("PostgreSQL at %s does not answer: %v", adminURL, err)
+	}
+	defer admin.Close()
+	dbName := "aduan_e2e_" + randomHex(6)
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+dbName); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: create database:", err)
+		return 1
+	}
+	defer func() {
+		if _, err := admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+dbName+` WITH (FORCE)`); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: drop database:", err)
+		}
+	}()
+	dbURL, _ := withDatabase(baseDB, dbName)
+	testDB, err = store.Open(ctx, dbURL)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: open database:", err)
+		return 1
+	}
+	defer testDB.Close()
+	if _, err := testDB.Migrate(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: migrate:", err)
+		return 1
+	}
+	tmp, err := os.MkdirTemp("", "aduan-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	tokens, err = demo.Seed(ctx, testDB, filepath.Join(tmp, "tokens.json"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: seed demo:", err)
+		return 1
+	}
+
+	// Temporal: a dev server on a free port, with Aduan's search attributes.
+	var extra []string
+	for _, spec := range workflows.SearchAttributeTypes {
+		extra = append(extra, "--search-attribute", spec)
+	}
+	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
+	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
+		ExistingPath:  cli,
+		LogLevel:      "error",
+		ExtraArgs:     extra,
+		ClientOptions: &client.Options{HostPort: "", Namespace: "default", Logger: quiet},
+	})
+	scancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start Temporal dev server:", err)
+		return 1
+	}
+	defer func() {
+		if err := server.Stop(); err != nil && !isInterruptExit(err) {
+			fmt.Fprintln(os.Stderr, "e2e: stop Temporal dev server:", err)
+		}
+	}()
+	tc = server.Client()
+	defer tc.Close()
+
+	// The worker and the relay, as runWorkerUntil wires them.
+	taskQueue = "aduan-e2e-" + randomHex(4)
+	w := worker.New(tc, testDB, taskQueue)
+	if err := w.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start worker:", err)
+		return 1
+	}
+	defer w.Stop()
+	rctx, rcancel := context.WithCancel(ctx)
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		worker.RunRelay(rctx, tc, testDB, taskQueue, domain.DefaultPolicy(), 5*time.Second)
+	}()
+	defer func() { rcancel(); <-relayDone }()
+
+	// The API, as apiDeps wires it, with a generous intake limit (every test submits
+	// from 127.0.0.1).
+	apiDeps = api.Deps{Temporal: tc, DB: testDB, TaskQueue: taskQueue, Policy: domain.DefaultPolicy(),
+		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}
+	srv := httptest.NewServer(api.NewRouter(apiDeps))
+	defer srv.Close()
+	baseURL = srv.URL
+
+	return m.Run()
+}
+
+// isInterruptExit reports whether err is the dev server exiting on the interrupt Stop sent.
+func isInterruptExit(err error) bool {
+	var exit *exec.ExitError
+	return errors.As(err, &exit)
+}
