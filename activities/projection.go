@@ -15,7 +15,24 @@ type Activities struct {
 }
 
 // ProjectComplaint writes one audit event and the complaint's new state to PostgreSQL.
-// It is idempotent (keyed by the event's sequence number), so Temporal may retry it freely.
-func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) error {
-	return a.DB.ApplyProjection(ctx, p)
+// When the event started a clock it first lays out its plan with the regency's current
+// policy, so the deadline written and the plan returned agree. It is idempotent (keyed by
+// the event's sequence number), so Temporal may retry it freely.
+func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) (domain.ProjectResult, error) {
+	var res domain.ProjectResult
+	if p.Plan != nil {
+		var policy domain.SLAPolicy
+		if p.Plan.Override == nil {
+			var err error
+			if policy, err = a.DB.CurrentSLAPolicy(ctx); err != nil {
+				return res, err
+			}
+		}
+		res = policy.Plans(*p.Plan)
+		p.State.Deadline = res.Stage.Deadline
+		if res.Overall != nil {
+			p.State.OverallDeadline = res.Overall.Deadline
+		}
+	}
+	return res, a.DB.ApplyProjection(ctx, p)
 }

@@ -136,23 +136,26 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 			key = "web:" + key
 		}
 	}
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	var deadline *time.Time
-	if d := s.Policy.WithDefaults().StageDuration(domain.StatusReceived, "normal"); d > 0 {
-		t := now.Add(d)
-		deadline = &t
+	policy, err := s.policy(c)
+	if err != nil {
+		unavailable(c, err)
+		return
 	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	// The plans the workflow will start with give the deadlines recorded at intake.
+	plans := workflows.NewInput(domain.CaseState{Status: domain.StatusReceived, ReceivedAt: now}, policy, s.SLAOverride).Case
 	res, err := s.DB.InsertIntake(c.Request.Context(), store.Intake{
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
-		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now, Deadline: deadline,
+		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
+		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline,
 	})
 	if err != nil {
 		unavailable(c, err)
 		return
 	}
 	if res.Created {
-		s.startWorkflow(c, res.State)
+		s.startWorkflow(c, workflows.NewInput(res.State, policy, s.SLAOverride))
 	}
 	body := gin.H{"code": res.Code, "status": domain.StatusReceived, "tracking_url": s.trackingURL(res.Code)}
 	if takenBy != nil {
@@ -164,12 +167,22 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 	c.JSON(http.StatusCreated, body)
 }
 
+// policy is the deadline policy for new complaints: the override, or the regency's
+// newest version.
+func (s *server) policy(c *gin.Context) (domain.SLAPolicy, error) {
+	if s.SLAOverride != nil {
+		return *s.SLAOverride, nil
+	}
+	return s.DB.CurrentSLAPolicy(c.Request.Context())
+}
+
 // startWorkflow starts a new complaint's workflow; a failure is left to the relay.
-func (s *server) startWorkflow(c *gin.Context, state domain.CaseState) {
+func (s *server) startWorkflow(c *gin.Context, in workflows.Input) {
+	state := in.Case
 	// The complaint is committed: start its workflow even if the client has gone.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
 	defer cancel()
-	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, state, s.Policy); err != nil {
+	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, in); err != nil {
 		slog.Warn("workflow start failed; the relay will start it", "code", state.Code, "err", err)
 		return
 	}

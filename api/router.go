@@ -21,7 +21,9 @@ type Deps struct {
 	Temporal  client.Client
 	DB        *store.DB
 	TaskQueue string
-	Policy    domain.Policy
+	// SLAOverride, when set, replaces the regency's stored deadline policy for the
+	// complaints this API takes in (tests and demos with deadlines of seconds).
+	SLAOverride *domain.SLAPolicy
 	// PublicBaseURL prefixes tracking links, e.g. https://aduan.mamujukab.go.id.
 	PublicBaseURL string
 	// IntakePerMinute and IntakeBurst limit public submissions per client.
@@ -80,6 +82,7 @@ func NewRouter(d Deps) http.Handler {
 	staff.GET("/me", s.me)
 	staff.POST("/staff/complaints", s.registerComplaint)
 	staff.GET("/staff/tasks", s.tasks)
+	staff.GET("/staff/notifications", s.notifications)
 	staff.GET("/staff/complaints", s.searchComplaints)
 	staff.GET("/staff/complaints/:code", s.staffComplaint)
 	staff.POST("/staff/complaints/:code/actions/:action", s.act)

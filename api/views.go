@@ -86,6 +86,9 @@ type staffView struct {
 	DuplicateOf      string          `json:"duplicate_of,omitempty"`
 	PublishedAt      *time.Time      `json:"published_at,omitempty"`
 	ClosedAt         *time.Time      `json:"closed_at,omitempty"`
+	CloseReason      string          `json:"close_reason,omitempty"`
+	OverallDeadline  *time.Time      `json:"overall_deadline,omitempty"`
+	OverallOverdue   bool            `json:"overall_overdue"`
 	AllowedActions   []domain.Action `json:"allowed_actions"`
 	Events           []eventView     `json:"events"`
 	// Messages are what the complainant wrote after intake (replies to questions).
@@ -103,7 +106,8 @@ func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event, m
 		Anonymous: c.Anonymous, TakenBy: str(c.TakenBy), Question: str(c.Question), Answer: str(c.Answer),
 		PartnerAnswer: str(c.PartnerAnswer), PublicTitle: str(c.PublicTitle), PublicAnswer: str(c.PublicAnswer),
 		RejectReason: str(c.RejectReason), DuplicateOf: str(c.DuplicateOf), PublishedAt: c.PublishedAt,
-		ClosedAt: c.ClosedAt, AllowedActions: allowedActions(viewer, c.CaseState()), Events: make([]eventView, 0, len(events)),
+		ClosedAt: c.ClosedAt, CloseReason: str(c.CloseReason), OverallDeadline: c.OverallDeadline,
+		OverallOverdue: c.OverallOverdue, AllowedActions: allowedActions(viewer, c.CaseState()), Events: make([]eventView, 0, len(events)),
 	}
 	if fullAccess(viewer) {
 		v.Name, v.Phone, v.Email = str(c.Name), str(c.Phone), str(c.Email)

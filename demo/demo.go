@@ -1,5 +1,5 @@
 // Package demo seeds a demonstration directory for Kabupaten Mamuju: pokja, partner
-// organisations, kecamatan and desa, and one staff user per role with a token.
+// organisations, kecamatan and desa, and demo staff users (every role) with a token.
 package demo
 
 import (
@@ -60,16 +60,20 @@ type User struct {
 	Name     string
 	Role     domain.Role
 	Group    string
+	// HeadOfOffice receives the second level of escalation.
+	HeadOfOffice bool
 }
 
-// Users has at least one of each role, and two pokja and two partners with a member each.
+// Users has at least one of each role, two pokja and two partners with a member each,
+// and two supervisors: the pokja coordinator and the head of office.
 var Users = []User{
-	{"admin", "Admin Call Center (demo)", domain.RoleAdmin, ""},
-	{"supervisor", "Kepala Dinas Kominfosandi (demo)", domain.RoleSupervisor, ""},
-	{"pokja-logistik", "Anggota Pokja Logistik (demo)", domain.RolePokja, "logistik"},
-	{"pokja-hunian", "Anggota Pokja Hunian (demo)", domain.RolePokja, "hunian"},
-	{"mitra-ypii", "Staf YPII (demo)", domain.RolePartner, "ypii"},
-	{"mitra-pmi", "Staf PMI (demo)", domain.RolePartner, "pmi"},
+	{"admin", "Admin Call Center (demo)", domain.RoleAdmin, "", false},
+	{"supervisor", "Koordinator Pokja Pelibatan Masyarakat (demo)", domain.RoleSupervisor, "", false},
+	{"kepala-dinas", "Kepala Dinas Kominfosandi (demo)", domain.RoleSupervisor, "", true},
+	{"pokja-logistik", "Anggota Pokja Logistik (demo)", domain.RolePokja, "logistik", false},
+	{"pokja-hunian", "Anggota Pokja Hunian (demo)", domain.RolePokja, "hunian", false},
+	{"mitra-ypii", "Staf YPII (demo)", domain.RolePartner, "ypii", false},
+	{"mitra-pmi", "Staf PMI (demo)", domain.RolePartner, "pmi", false},
 }
 
 // Seed writes the demo directory and users, and makes sure tokensFile holds a working
@@ -97,7 +101,9 @@ func Seed(ctx context.Context, db *store.DB, tokensFile string) (map[string]stri
 		return nil, err
 	}
 	for _, u := range Users {
-		if err := db.UpsertStaff(ctx, store.NewStaff(u.Username, u.Name, u.Role, u.Group)); err != nil {
+		s := store.NewStaff(u.Username, u.Name, u.Role, u.Group)
+		s.HeadOfOffice = u.HeadOfOffice
+		if err := db.UpsertStaff(ctx, s); err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", u.Username, err)
 		}
 		if t, ok := tokens[u.Username]; ok {

@@ -37,6 +37,8 @@ const ActionClose Action = "close"
 const (
 	ActionSubmit  Action = "submit"
 	ActionOverdue Action = "overdue"
+	// ActionEscalate records the second escalation level (the head of office).
+	ActionEscalate Action = "escalate"
 )
 
 // Assignment says which assignment the actor must hold on the complaint.

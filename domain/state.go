@@ -31,6 +31,11 @@ type CaseState struct {
 	DuplicateOf    string     `json:"duplicate_of,omitempty"`
 	PublishedAt    *time.Time `json:"published_at,omitempty"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	// CloseReason says why the workflow closed the complaint by itself (no_reply).
+	CloseReason string `json:"close_reason,omitempty"`
+	// OverallDeadline is the legal limit from a complete report to its answer.
+	OverallDeadline *time.Time `json:"overall_deadline,omitempty"`
+	OverallOverdue  bool       `json:"overall_overdue,omitempty"`
 	// Seq is the number of the last event recorded for this complaint.
 	Seq int64 `json:"seq"`
 }
@@ -44,14 +49,56 @@ func (c CaseState) EffectivePriority() string {
 }
 
 // Projection is one recorded event and the complaint's state right after it; the
-// projection activity writes both to PostgreSQL.
+// projection activity writes both to PostgreSQL. When the event started a clock, Plan
+// asks the activity to lay it out with the regency's current policy, so the deadline it
+// writes and the plan it returns come from the same policy version.
 type Projection struct {
-	Seq    int64     `json:"seq"`
-	At     time.Time `json:"at"`
-	Actor  Actor     `json:"actor"`
-	Action Action    `json:"action"`
-	Note   string    `json:"note,omitempty"`
-	State  CaseState `json:"state"`
+	Seq    int64        `json:"seq"`
+	At     time.Time    `json:"at"`
+	Actor  Actor        `json:"actor"`
+	Action Action       `json:"action"`
+	Note   string       `json:"note,omitempty"`
+	State  CaseState    `json:"state"`
+	Plan   *PlanRequest `json:"plan,omitempty"`
+}
+
+// PlanRequest asks for the plan of a stage's clock (and, with Overall, of the overall one).
+type PlanRequest struct {
+	Status   Status     `json:"status"`
+	Priority string     `json:"priority"`
+	Start    time.Time  `json:"start"`
+	Until    *time.Time `json:"until,omitempty"`
+	// Override replaces the stored policy (tests and demos).
+	Override     *SLAPolicy `json:"override,omitempty"`
+	Overall      bool       `json:"overall,omitempty"`
+	OverallStart time.Time  `json:"overall_start,omitempty"`
+}
+
+// ProjectResult is what the projection activity returns: the plans it laid out.
+type ProjectResult struct {
+	Stage   Plan  `json:"stage"`
+	Overall *Plan `json:"overall,omitempty"`
+}
+
+// OverallDeadline is the overall plan's deadline, if one was laid out.
+func (r ProjectResult) OverallDeadline() *time.Time {
+	if r.Overall == nil {
+		return nil
+	}
+	return r.Overall.Deadline
+}
+
+// Plans lays out what req asks for with policy p.
+func (p SLAPolicy) Plans(req PlanRequest) ProjectResult {
+	if req.Override != nil {
+		p = *req.Override
+	}
+	res := ProjectResult{Stage: p.PlanStage(req.Status, req.Priority, req.Start, req.Until)}
+	if req.Overall {
+		o := p.PlanOverall(req.OverallStart)
+		res.Overall = &o
+	}
+	return res
 }
 
 // ActivityProject is the registered name of the projection activity. Workflows call it

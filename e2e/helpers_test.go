@@ -29,7 +29,7 @@ var codePattern = regexp.MustCompile(`^ADU-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV
 
 // roleOf is each demo user's role.
 var roleOf = map[string]string{
-	"admin": "admin", "supervisor": "supervisor", "pokja-logistik": "pokja", "pokja-hunian": "pokja",
+	"admin": "admin", "supervisor": "supervisor", "kepala-dinas": "supervisor", "pokja-logistik": "pokja", "pokja-hunian": "pokja",
 	"mitra-ypii": "partner", "mitra-pmi": "partner",
 }
 
@@ -214,6 +214,8 @@ type staffView struct {
 	CreatedAt        time.Time  `json:"created_at"`
 	Deadline         *time.Time `json:"deadline"`
 	Overdue          bool       `json:"overdue"`
+	OverallDeadline  *time.Time `json:"overall_deadline"`
+	CloseReason      string     `json:"close_reason"`
 	Text             string     `json:"text"`
 	ReportedCategory string     `json:"reported_category"`
 	Anonymous        bool       `json:"anonymous"`

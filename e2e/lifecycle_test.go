@@ -32,8 +32,13 @@ func TestHappyPath(t *testing.T) {
 		v.Events[0].Role != "complainant" || v.Events[0].Status != "received" {
 		t.Errorf("intake events %+v, want one submit by pelapor (complainant)", v.Events)
 	}
-	if v.Deadline == nil || v.Deadline.Sub(v.CreatedAt) != 3*24*time.Hour {
-		t.Errorf("intake deadline %v for created_at %v, want three days later", v.Deadline, v.CreatedAt)
+	// Three working days on the regency's calendar (WITA office hours, weekends and
+	// holidays skipped), and the 60-day limit of Perpres 76/2013.
+	if want := domain.DefaultCalendar().AddWorking(v.CreatedAt, 3*8*time.Hour); v.Deadline == nil || !v.Deadline.Equal(want) {
+		t.Errorf("intake deadline %v for created_at %v, want three working days later: %v", v.Deadline, v.CreatedAt, want)
+	}
+	if v.OverallDeadline == nil || v.OverallDeadline.Sub(v.CreatedAt) != 60*24*time.Hour {
+		t.Errorf("overall deadline %v for created_at %v, want 60 days later", v.OverallDeadline, v.CreatedAt)
 	}
 	if !slices.Contains(v.AllowedActions, "triage") || slices.Contains(v.AllowedActions, "publish") {
 		t.Errorf("admin's allowed actions in received: %v", v.AllowedActions)

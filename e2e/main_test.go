@@ -20,9 +20,9 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
+	"aduan/activities"
 	"aduan/api"
 	"aduan/demo"
-	"aduan/domain"
 	"aduan/store"
 	"aduan/worker"
 	"aduan/workflows"
@@ -210,7 +210,7 @@ func run(m *testing.M) int {
 
 	// The worker and the relay, as runWorkerUntil wires them.
 	taskQueue = "aduan-e2e-" + randomHex(4)
-	w := worker.New(tc, testDB, taskQueue)
+	w := worker.New(tc, testDB, taskQueue, &activities.Notifier{DB: testDB, BaseURL: "http://test"})
 	if err := w.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start worker:", err)
 		return 1
@@ -220,13 +220,13 @@ func run(m *testing.M) int {
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
-		worker.RunRelay(rctx, tc, testDB, taskQueue, domain.DefaultPolicy(), 5*time.Second)
+		worker.RunRelay(rctx, tc, testDB, taskQueue, 5*time.Second)
 	}()
 	defer func() { rcancel(); <-relayDone }()
 
 	// The API, as apiDeps wires it, with a generous intake limit (every test submits
 	// from 127.0.0.1).
-	apiDeps = api.Deps{Temporal: tc, DB: testDB, TaskQueue: taskQueue, Policy: domain.DefaultPolicy(),
+	apiDeps = api.Deps{Temporal: tc, DB: testDB, TaskQueue: taskQueue,
 		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}
 	srv := httptest.NewServer(api.NewRouter(apiDeps))
 	defer srv.Close()

@@ -18,18 +18,19 @@ import (
 func shortPolicyServer(t *testing.T) string {
 	t.Helper()
 	deps := apiDeps
-	deps.Policy = domain.Policy{
-		Stage: map[domain.Status]time.Duration{
-			domain.StatusReceived:       time.Hour,
-			domain.StatusAwaitingInfo:   time.Hour,
-			domain.StatusAtPokja:        2 * time.Second,
-			domain.StatusAtPartner:      time.Hour,
-			domain.StatusPokjaReview:    time.Hour,
-			domain.StatusReadyToPublish: time.Hour,
+	sec := func(n int) domain.Span { return domain.Span{Dur: time.Duration(n) * time.Second} }
+	deps.SLAOverride = &domain.SLAPolicy{
+		Stages: map[domain.Status]domain.Span{
+			domain.StatusReceived:       sec(3600),
+			domain.StatusAwaitingInfo:   sec(3600),
+			domain.StatusAtPokja:        sec(2),
+			domain.StatusAtPartner:      sec(3600),
+			domain.StatusPokjaReview:    sec(3600),
+			domain.StatusReadyToPublish: sec(3600),
 		},
-		Urgent:         time.Hour,
-		FeedbackWindow: 2 * time.Second,
-		ArchiveAfter:   2 * time.Second,
+		Urgent:         sec(3600),
+		FeedbackWindow: sec(2),
+		ArchiveAfter:   sec(2),
 	}
 	srv := httptest.NewServer(api.NewRouter(deps))
 	t.Cleanup(srv.Close)

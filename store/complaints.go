@@ -27,7 +27,9 @@ type Intake struct {
 	TakenBy        *domain.Actor // the admin who registered a phone or desk complaint
 	IdempotencyKey string
 	CreatedAt      time.Time
-	Deadline       *time.Time
+	// Deadline and OverallDeadline come from the plans the workflow starts with.
+	Deadline        *time.Time
+	OverallDeadline *time.Time
 }
 
 // IntakeResult says which complaint an intake produced.
@@ -69,13 +71,13 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	var got string
 	err = tx.GetContext(ctx, &got, `INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
 			kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
-			status, confidential, category, deadline, updated_at, last_seq)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1)
+			status, confidential, category, deadline, updated_at, last_seq, overall_deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16)
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING code`,
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
-		in.CreatedAt, confidential, in.Deadline)
+		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
 		err = tx.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
@@ -95,7 +97,7 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	state := domain.CaseState{
 		Code: code, Channel: in.Channel, Kecamatan: in.Kecamatan, Desa: in.Desa, Status: domain.StatusReceived,
 		Category: in.Category, Confidential: confidential, ReceivedAt: in.CreatedAt, StageStartedAt: in.CreatedAt,
-		Deadline: in.Deadline, Seq: 1,
+		Deadline: in.Deadline, OverallDeadline: in.OverallDeadline, Seq: 1,
 	}
 	return IntakeResult{Code: code, Created: true, State: state}, nil
 }
@@ -140,12 +142,14 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 	res, err := tx.ExecContext(ctx, `UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
 			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
 			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
-			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true
+			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
+			overall_deadline = $22, overall_overdue = $23, close_reason = $24
 		WHERE code = $1 AND last_seq < $21`,
 		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
 		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
 		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
-		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq)
+		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
+		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason))
 	if err != nil {
 		return err
 	}
@@ -184,6 +188,9 @@ type Complaint struct {
 	Title            sql.NullString `db:"title"`
 	Deadline         *time.Time     `db:"deadline"`
 	Overdue          bool           `db:"overdue"`
+	OverallDeadline  *time.Time     `db:"overall_deadline"`
+	OverallOverdue   bool           `db:"overall_overdue"`
+	CloseReason      sql.NullString `db:"close_reason"`
 	Question         sql.NullString `db:"question"`
 	Answer           sql.NullString `db:"answer"`
 	PartnerAnswer    sql.NullString `db:"partner_answer"`
@@ -202,7 +209,8 @@ type Complaint struct {
 // timer has not fired yet, so the API never shows a late complaint as on time.
 const complaintColumns = `code, channel, text, name, phone, email, anonymous, kecamatan, desa, reported_category,
 	taken_by, created_at, status, confidential, pokja, partner, category, priority, title, deadline,
-	(overdue OR (deadline < now() AND status NOT IN ('published', 'closed', 'rejected'))) AS overdue,
+	(overdue OR overall_overdue OR (deadline < now() AND status IN ` + staffStages + `)) AS overdue,
+	overall_deadline, overall_overdue, close_reason,
 	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
 	published_at, closed_at, updated_at, last_seq, workflow_started`
 
@@ -215,7 +223,8 @@ func (c Complaint) CaseState() domain.CaseState {
 		Deadline: c.Deadline, Overdue: c.Overdue, Question: c.Question.String, Answer: c.Answer.String,
 		PartnerAnswer: c.PartnerAnswer.String, PublicTitle: c.PublicTitle.String, PublicAnswer: c.PublicAnswer.String,
 		RejectReason: c.RejectReason.String, DuplicateOf: c.DuplicateOf.String, PublishedAt: c.PublishedAt,
-		ClosedAt: c.ClosedAt, Seq: c.LastSeq,
+		ClosedAt: c.ClosedAt, Seq: c.LastSeq, OverallDeadline: c.OverallDeadline, OverallOverdue: c.OverallOverdue,
+		CloseReason: c.CloseReason.String,
 	}
 }
 
@@ -264,6 +273,10 @@ type Filter struct {
 // openStatuses is SQL for "somebody still has to act".
 const openStatuses = `('received', 'awaiting_info', 'at_pokja', 'at_partner', 'pokja_review', 'ready_to_publish')`
 
+// staffStages is SQL for "someone on staff has the ball": a deadline passing there makes
+// the complaint overdue (waiting for the complainant does not).
+const staffStages = `('received', 'at_pokja', 'at_partner', 'pokja_review', 'ready_to_publish')`
+
 // visibleTo limits a query to the complaints a user may see: admins and supervisors all,
 // pokja members and partner staff those assigned to their group.
 func visibleTo(a domain.Actor, q *query) {
@@ -289,7 +302,7 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 	q.eq("category", f.Category)
 	q.eq("kecamatan", f.Kecamatan)
 	if f.Overdue != nil {
-		late := `(overdue OR (deadline < now() AND status IN ` + openStatuses + `))`
+		late := `(overdue OR overall_overdue OR (deadline < now() AND status IN ` + staffStages + `))`
 		if !*f.Overdue {
 			late = "NOT " + late
 		}
@@ -318,7 +331,7 @@ func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint
 	case domain.RolePartner:
 		cond, args = `status = 'at_partner' AND partner = $1`, []any{a.Partner}
 	case domain.RoleSupervisor:
-		cond = `(overdue OR deadline < now()) AND status IN ` + openStatuses
+		cond = `(overdue OR overall_overdue OR deadline < now()) AND status IN ` + staffStages
 	default:
 		return nil, nil
 	}

@@ -20,7 +20,14 @@ type Staff struct {
 	PokjaID   sql.NullString `db:"pokja_id"`
 	PartnerID sql.NullString `db:"partner_id"`
 	Active    bool           `db:"active"`
+	// Email is where the user receives notifications (none: they are only logged).
+	Email sql.NullString `db:"email"`
+	// HeadOfOffice marks a supervisor who receives the second level of escalation.
+	HeadOfOffice bool `db:"head_of_office"`
 }
+
+// staffColumns selects a Staff.
+const staffColumns = `username, name, role, pokja_id, partner_id, active, email, head_of_office`
 
 // Actor is the user as the workflow sees them.
 func (s Staff) Actor() domain.Actor {
@@ -39,13 +46,15 @@ func HashToken(token string) string {
 
 func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// UpsertStaff creates a staff user or updates their name, role and group.
+// UpsertStaff creates a staff user or updates their name, role, group and head-of-office
+// flag. An empty Email keeps the address on file.
 func (db *DB) UpsertStaff(ctx context.Context, s Staff) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO staff (username, name, role, pokja_id, partner_id, active)
-		VALUES ($1, $2, $3, $4, $5, true)
+	_, err := db.ExecContext(ctx, `INSERT INTO staff (username, name, role, pokja_id, partner_id, active, email, head_of_office)
+		VALUES ($1, $2, $3, $4, $5, true, $6, $7)
 		ON CONFLICT (username) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
-			pokja_id = EXCLUDED.pokja_id, partner_id = EXCLUDED.partner_id, active = true`,
-		s.Username, s.Name, s.Role, s.PokjaID, s.PartnerID)
+			pokja_id = EXCLUDED.pokja_id, partner_id = EXCLUDED.partner_id, active = true,
+			email = COALESCE(EXCLUDED.email, staff.email), head_of_office = EXCLUDED.head_of_office`,
+		s.Username, s.Name, s.Role, s.PokjaID, s.PartnerID, nullable(s.Email.String), s.HeadOfOffice)
 	return err
 }
 
@@ -82,7 +91,8 @@ func (db *DB) IssueToken(ctx context.Context, username string) (string, error) {
 // StaffByToken finds the active user a bearer token belongs to.
 func (db *DB) StaffByToken(ctx context.Context, token string) (Staff, error) {
 	var s Staff
-	err := db.GetContext(ctx, &s, `SELECT s.username, s.name, s.role, s.pokja_id, s.partner_id, s.active
+	err := db.GetContext(ctx, &s, `SELECT s.username, s.name, s.role, s.pokja_id, s.partner_id, s.active,
+			s.email, s.head_of_office
 		FROM staff_tokens t JOIN staff s USING (username)
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active`, HashToken(token))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -94,7 +104,7 @@ func (db *DB) StaffByToken(ctx context.Context, token string) (Staff, error) {
 // StaffByUsername finds a user.
 func (db *DB) StaffByUsername(ctx context.Context, username string) (Staff, error) {
 	var s Staff
-	err := db.GetContext(ctx, &s, `SELECT username, name, role, pokja_id, partner_id, active FROM staff WHERE username = $1`, username)
+	err := db.GetContext(ctx, &s, `SELECT `+staffColumns+` FROM staff WHERE username = $1`, username)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}

@@ -18,10 +18,17 @@ import (
 	"aduan/workflows"
 )
 
-// New builds a worker for the complaint task queue.
-func New(c client.Client, db *store.DB, taskQueue string) sdkworker.Worker {
+// New builds a worker for the complaint task queue. n delivers notifications (nil: to
+// the log only; its DB defaults to db).
+func New(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier) sdkworker.Worker {
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
-	Register(w, &activities.Activities{DB: db})
+	if n == nil {
+		n = &activities.Notifier{}
+	}
+	if n.DB == nil {
+		n.DB = db
+	}
+	Register(w, &activities.Activities{DB: db}, n)
 	return w
 }
 
@@ -32,14 +39,15 @@ type Registry interface {
 }
 
 // Register registers the workflow and activities under their stable names.
-func Register(r Registry, a *activities.Activities) {
+func Register(r Registry, a *activities.Activities, n *activities.Notifier) {
 	r.RegisterWorkflowWithOptions(workflows.Complaint, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	r.RegisterActivityWithOptions(a.ProjectComplaint, activity.RegisterOptions{Name: domain.ActivityProject})
+	r.RegisterActivityWithOptions(n.Notify, activity.RegisterOptions{Name: domain.ActivityNotify})
 }
 
 // RunRelay starts, every interval, the workflows of complaints that intake recorded while
 // Temporal was unreachable, until ctx ends. Nothing reported is lost to an outage.
-func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue string, policy domain.Policy, interval time.Duration) {
+func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue string, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -53,8 +61,16 @@ func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue stri
 			slog.Warn("relay: listing unstarted complaints failed", "err", err)
 			continue
 		}
+		if len(cases) == 0 {
+			continue
+		}
+		policy, err := db.CurrentSLAPolicy(ctx)
+		if err != nil {
+			slog.Warn("relay: reading the deadline policy failed", "err", err)
+			continue
+		}
 		for _, s := range cases {
-			if err := workflows.Start(ctx, c, taskQueue, s, policy); err != nil {
+			if err := workflows.Start(ctx, c, taskQueue, workflows.NewInput(s, policy, nil)); err != nil {
 				slog.Warn("relay: start failed; will retry", "code", s.Code, "err", err)
 				break
 			}

@@ -2,6 +2,7 @@
 // carries it from intake to a published answer. Staff actions arrive as Updates whose
 // validators enforce status, role and assignment; every transition is projected into
 // PostgreSQL by an activity before the Update returns, so the API reads its own writes.
+// The workflow's own timers keep its deadlines: reminders, overdue marks, escalations.
 package workflows
 
 import (
@@ -19,27 +20,59 @@ const WorkflowName = "Complaint"
 // QueryState returns the live domain.CaseState.
 const QueryState = "state"
 
+// changeWorkingTimeSLA marks the move from calendar-time deadlines kept in the workflow
+// (version DefaultVersion, see legacy.go) to working-time plans with reminders and
+// escalations (version 1).
+const changeWorkingTimeSLA = "working-time-sla"
+
 // Input starts (or continues) a complaint workflow.
 type Input struct {
 	// Case is the complaint as intake recorded it (status received, seq 1), or the state
 	// carried over by continue-as-new.
-	Case   domain.CaseState `json:"case"`
-	Policy domain.Policy    `json:"policy"`
+	Case domain.CaseState `json:"case"`
+	// Policy drove the deadlines of runs that started before working-time plans.
+	Policy domain.Policy `json:"policy"`
+	// SLA, when set, replaces the regency's stored policy for this complaint (tests, demos).
+	SLA *domain.SLAPolicy `json:"sla,omitempty"`
+	// Stage and Overall are the plans of the running clocks: the current stage's and the
+	// overall one from a complete report to its answer. Points already acted on are gone.
+	Stage    *domain.Plan `json:"stage,omitempty"`
+	Overall  *domain.Plan `json:"overall,omitempty"`
+	StageSeq int64        `json:"stage_seq,omitempty"`
 }
 
 // complaint is the running workflow's memory.
 type complaint struct {
-	state  domain.CaseState
+	state domain.CaseState
+	// plans says whether this run keeps working-time plans (false: a run from before).
+	plans bool
+	// policy is the calendar-time policy of runs from before working-time plans.
 	policy domain.Policy
+	sla    *domain.SLAPolicy
+	stage  domain.Plan
+	// stageSeq is the event that started the current stage's clock; only its plan counts.
+	stageSeq int64
+	overall  domain.Plan
+	// planFor is the plan the next projection must ask for (nil: the clocks stay).
+	planFor *domain.PlanRequest
 	// version changes with every transition, so the main loop knows to re-arm its timer.
 	version int
 	// searched is what the search attributes show now.
 	searched searchValues
+	// notifying counts notifications still being delivered.
+	notifying int
 }
 
 // Complaint is the workflow function.
 func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
-	w := &complaint{state: in.Case, policy: in.Policy.WithDefaults()}
+	w := &complaint{state: in.Case, policy: in.Policy.WithDefaults(), sla: in.SLA, stageSeq: in.StageSeq}
+	w.plans = workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 1) == 1
+	if in.Stage != nil {
+		w.stage = *in.Stage
+	}
+	if in.Overall != nil {
+		w.overall = *in.Overall
+	}
 	w.searched = searchValuesOf(w.state)
 	if err := w.registerHandlers(ctx); err != nil {
 		return w.state, err
@@ -74,104 +107,128 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 			}
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			if err := w.drain(ctx); err != nil {
 				return w.state, err
 			}
-			return w.state, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Case: w.state, Policy: in.Policy})
+			next := Input{Case: w.state, Policy: in.Policy, SLA: w.sla, StageSeq: w.stageSeq}
+			if w.plans {
+				next.Stage, next.Overall = &w.stage, &w.overall
+			}
+			return w.state, workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 		}
 	}
-	// Let an Update that arrived at the last moment finish before the run ends.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return w.state, err
-	}
-	return w.state, nil
+	// Let an Update that arrived at the last moment, and notifications, finish.
+	return w.state, w.drain(ctx)
 }
 
-// nextWake is when the workflow must act by itself: the stage deadline (to mark the
-// complaint overdue), the end of the feedback window (to close a published complaint),
-// or the end of the archive period (to finish the run).
+// drain waits for running Update handlers and notifications.
+func (w *complaint) drain(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.notifying == 0 })
+}
+
 func (w *complaint) nextWake() (time.Time, bool) {
-	s := w.state
-	switch {
-	case s.Status.Final():
-		if s.ClosedAt == nil {
-			return time.Time{}, false
-		}
-		return s.ClosedAt.Add(w.policy.ArchiveAfter), true
-	case s.Deadline == nil:
-		return time.Time{}, false
-	case s.Status == domain.StatusPublished:
-		return *s.Deadline, true
-	case s.Overdue:
-		return time.Time{}, false
+	if w.plans {
+		return w.nextPoint()
 	}
-	return *s.Deadline, true
+	return w.nextWakeLegacy()
 }
 
-// onTimer makes the timed transition that is due; done says the run may end.
-func (w *complaint) onTimer(ctx workflow.Context) (done bool, err error) {
-	now := workflow.Now(ctx)
-	s := &w.state
-	system := domain.Actor{Username: "system", Role: domain.RoleSystem}
-	switch {
-	case s.Status.Final():
-		return true, nil
-	case s.Status == domain.StatusPublished:
-		w.enter(ctx, domain.StatusClosed)
-		s.ClosedAt = &now
-		_, err := w.record(ctx, system, domain.ActionClose, "Masa tanggapan pelapor berakhir; aduan selesai.")
-		return false, err
-	case s.Deadline != nil && !now.Before(*s.Deadline):
-		s.Overdue = true
-		_, err := w.record(ctx, system, domain.ActionOverdue, "Tenggat tahap ini terlewati.")
-		return false, err
+func (w *complaint) onTimer(ctx workflow.Context) (bool, error) {
+	if w.plans {
+		return w.onPoints(ctx)
 	}
-	return false, nil
+	return w.onTimerLegacy(ctx)
 }
 
 // enter moves the complaint to a new status and starts that stage's clock.
 func (w *complaint) enter(ctx workflow.Context, status domain.Status) {
-	s := &w.state
-	s.Status = status
-	w.restartClock(ctx)
+	w.state.Status = status
+	w.restartClock(ctx, nil)
 }
 
-// restartClock starts the current stage's deadline from now.
-func (w *complaint) restartClock(ctx workflow.Context) {
+// restartClock starts the current stage's clock from now; until, when given, is the
+// deadline a supervisor set.
+func (w *complaint) restartClock(ctx workflow.Context, until *time.Time) {
+	if !w.plans {
+		w.restartClockLegacy(ctx, until)
+		return
+	}
 	s := &w.state
 	now := workflow.Now(ctx)
-	s.StageStartedAt = now
-	s.Overdue = false
-	s.Deadline = nil
-	var d time.Duration
-	if s.Status == domain.StatusPublished {
-		d = w.policy.FeedbackWindow
-	} else {
-		d = w.policy.StageDuration(s.Status, s.EffectivePriority())
+	if until == nil {
+		s.StageStartedAt = now
 	}
-	if d > 0 && !s.Status.Final() {
-		deadline := now.Add(d)
-		s.Deadline = &deadline
+	s.Overdue = false
+	s.Deadline = until
+	w.stage = domain.Plan{}
+	w.planFor = &domain.PlanRequest{Status: s.Status, Priority: s.EffectivePriority(), Start: s.StageStartedAt, Until: until, Override: w.sla}
+	switch s.Status {
+	case domain.StatusPublished, domain.StatusClosed, domain.StatusRejected:
+		// The answer is given (or none is due): the overall clock stops.
+		w.overall = domain.Plan{}
+		s.OverallDeadline, s.OverallOverdue = nil, false
 	}
 }
 
-// record numbers a new event, refreshes the search attributes and summary, and projects
-// the event and the new state into PostgreSQL. It returns when the projection is stored,
-// with the state this event produced (whatever other Updates change meanwhile).
+// restartOverall starts the overall clock again: the report became complete now.
+func (w *complaint) restartOverall(ctx workflow.Context) {
+	if w.plans && w.planFor != nil {
+		w.planFor.Overall = true
+		w.planFor.OverallStart = workflow.Now(ctx)
+		w.state.OverallOverdue = false
+	}
+}
+
+// record numbers a new event and projects it, with the complaint's new state, into
+// PostgreSQL (planning any clock that restarted), then refreshes the search attributes
+// and summary. It returns when the projection is stored, with the state this event
+// produced (whatever other Updates change meanwhile).
 func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action domain.Action, note string) (domain.CaseState, error) {
 	w.state.Seq++
 	w.version++
 	p := domain.Projection{Seq: w.state.Seq, At: workflow.Now(ctx), Actor: actor, Action: action, Note: note, State: w.state}
-	if err := w.refreshSearch(ctx); err != nil {
-		return p.State, err
-	}
-	w.describe(ctx)
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 15 * time.Second,
 		// Never give up: a projection waits out a database outage and lands exactly once.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
 	})
-	return p.State, workflow.ExecuteActivity(actx, domain.ActivityProject, p).Get(ctx, nil)
+	if !w.plans {
+		// Runs from before working-time plans refreshed the attributes first.
+		if err := w.refreshSearch(ctx); err != nil {
+			return p.State, err
+		}
+		w.describe(ctx)
+		return p.State, workflow.ExecuteActivity(actx, domain.ActivityProject, p).Get(ctx, nil)
+	}
+	p.Plan, w.planFor = w.planFor, nil
+	if p.Plan != nil {
+		w.stageSeq = p.Seq
+	}
+	var res domain.ProjectResult
+	if err := workflow.ExecuteActivity(actx, domain.ActivityProject, p).Get(ctx, &res); err != nil {
+		return p.State, err
+	}
+	if p.Plan != nil {
+		p.State.Deadline, p.State.OverallDeadline = res.Stage.Deadline, res.OverallDeadline()
+		if w.stageSeq == p.Seq { // no later transition started another clock meanwhile
+			w.stage = res.Stage
+			if p.Plan.Until != nil {
+				// An extension keeps the stage's start: what fell due before it is past.
+				w.stage.Points = pointsAfter(w.stage.Points, p.At)
+			}
+			w.state.Deadline = res.Stage.Deadline
+			if res.Overall != nil {
+				w.overall = *res.Overall
+				w.state.OverallDeadline = res.Overall.Deadline
+			}
+			w.version++ // re-arm the timer on the new plan
+		}
+	}
+	if err := w.refreshSearch(ctx); err != nil {
+		return p.State, err
+	}
+	w.describe(ctx)
+	return p.State, nil
 }
 
 func (w *complaint) refreshSearch(ctx workflow.Context) error {
@@ -206,6 +263,12 @@ func (w *complaint) describe(ctx workflow.Context) {
 	}
 	if s.Overdue {
 		text += " · **TERLAMBAT**"
+	}
+	if s.OverallDeadline != nil {
+		text += " · batas penyelesaian " + s.OverallDeadline.In(wita).Format("02-01-2006")
+	}
+	if s.OverallOverdue {
+		text += " · **MELEWATI BATAS 60 HARI**"
 	}
 	workflow.SetCurrentDetails(ctx, text)
 }

@@ -152,6 +152,8 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 			note = req.Text // histories from before replies moved to PostgreSQL
 		}
 		w.enter(ctx, domain.StatusReceived)
+		// The report is complete now: the legal limit counts from here.
+		w.restartOverall(ctx)
 	case domain.ActionReject:
 		s.RejectReason, s.DuplicateOf = req.Reason, req.DuplicateOf
 		s.ClosedAt = &now
@@ -196,11 +198,10 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 		if req.Partner != "" {
 			s.Partner = req.Partner
 		}
-		w.restartClock(ctx)
+		w.restartClock(ctx, nil)
 	case domain.ActionExtend:
 		until := req.Until.UTC()
-		s.Deadline = &until
-		s.Overdue = false
+		w.restartClock(ctx, &until)
 	case domain.ActionNote:
 		// An internal note changes nothing but the audit trail.
 	}

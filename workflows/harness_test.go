@@ -31,7 +31,14 @@ type harness struct {
 
 	mu          sync.Mutex
 	projections []domain.Projection
+	notices     []notice
 	outcomes    []*outcome
+}
+
+// notice is a notification the workflow asked for, with the test clock when it did.
+type notice struct {
+	at  time.Time
+	req domain.NotifyRequest
 }
 
 // outcome is what became of one Update.
@@ -50,13 +57,45 @@ func newHarness(t *testing.T) *harness {
 	env.SetStartTime(t0)
 	env.RegisterWorkflowWithOptions(Complaint, workflow.RegisterOptions{Name: WorkflowName})
 	h := &harness{t: t, env: env}
-	env.RegisterActivityWithOptions(func(_ context.Context, p domain.Projection) error {
+	// The projection is recorded; its plans are laid out by the real policy code, with
+	// the regency's default policy where no override is given.
+	env.RegisterActivityWithOptions(func(_ context.Context, p domain.Projection) (domain.ProjectResult, error) {
+		var res domain.ProjectResult
+		if p.Plan != nil {
+			res = domain.DefaultSLAPolicy().Plans(*p.Plan)
+			p.State.Deadline, p.State.OverallDeadline = res.Stage.Deadline, res.OverallDeadline()
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.projections = append(h.projections, p)
-		return nil
+		return res, nil
 	}, activity.RegisterOptions{Name: domain.ActivityProject})
+	env.RegisterActivityWithOptions(func(_ context.Context, req domain.NotifyRequest) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.notices = append(h.notices, notice{at: env.Now(), req: req})
+		return nil
+	}, activity.RegisterOptions{Name: domain.ActivityNotify})
 	return h
+}
+
+// plainPolicy counts plain days with the stage times of SP4N-LAPOR! and no reminders or
+// escalations, so tests of the transitions read in round days.
+func plainPolicy() *domain.SLAPolicy {
+	d := func(n int) domain.Span { return domain.Span{Days: n} }
+	return &domain.SLAPolicy{
+		Stages: map[domain.Status]domain.Span{
+			domain.StatusReceived: d(3), domain.StatusAwaitingInfo: d(10), domain.StatusAtPokja: d(5),
+			domain.StatusAtPartner: d(5), domain.StatusPokjaReview: d(3), domain.StatusReadyToPublish: d(1),
+		},
+		Urgent: d(1), FeedbackWindow: d(10), ArchiveAfter: d(30),
+	}
+}
+
+func (h *harness) sent() []notice {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]notice(nil), h.notices...)
 }
 
 // at schedules fn at offset from the start.
@@ -99,13 +138,21 @@ func (h *harness) query(offset time.Duration, dst *domain.CaseState) {
 	})
 }
 
-// run starts the workflow with the given state and, unless it ends by itself first,
-// cancels it at stopAt.
-func (h *harness) run(start domain.CaseState, policy domain.Policy, stopAt time.Duration) {
+// run starts the workflow with the given state and policy (nil: plainPolicy) and, unless
+// it ends by itself first, cancels it at stopAt.
+func (h *harness) run(start domain.CaseState, policy *domain.SLAPolicy, stopAt time.Duration) {
+	if policy == nil {
+		policy = plainPolicy()
+	}
 	if stopAt > 0 {
 		h.at(stopAt, h.env.CancelWorkflow)
 	}
-	h.env.ExecuteWorkflow(WorkflowName, Input{Case: start, Policy: policy})
+	in := NewInput(start, domain.SLAPolicy{}, policy)
+	if start.Status != domain.StatusReceived {
+		in.Overall = nil // a complaint well on its way: only its stage clock is watched here
+		in.Case.OverallDeadline = nil
+	}
+	h.env.ExecuteWorkflow(WorkflowName, in)
 	for _, o := range h.outcomes {
 		if !o.done {
 			h.t.Errorf("update %s never finished", o.action)
@@ -144,13 +191,6 @@ func startState(s domain.Status) domain.CaseState {
 	if s.Final() {
 		closed := t0
 		c.ClosedAt = &closed
-	} else {
-		d := domain.DefaultPolicy().StageDuration(s, "normal")
-		if s == domain.StatusPublished {
-			d = domain.DefaultPolicy().FeedbackWindow
-		}
-		deadline := t0.Add(d)
-		c.Deadline = &deadline
 	}
 	return c
 }

@@ -33,7 +33,7 @@ func TestLifecycleState(t *testing.T) {
 	pans2 := step(11, "partner_answer", "partner", func(r *domain.ActionRequest) { r.Answer = "Jawaban mitra dengan jadwal" })
 	approve := step(12, "approve", "pokja", func(r *domain.ActionRequest) { r.Answer = "Jawaban akhir yang disunting" })
 	publish := step(13, "publish", "admin", nil)
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 14*time.Hour)
+	h.run(startState(domain.StatusReceived), nil, 14*time.Hour)
 
 	checks := []struct {
 		o    *outcome
@@ -87,7 +87,7 @@ func TestApproveKeepsPartnerAnswer(t *testing.T) {
 	start := startState(domain.StatusPokjaReview)
 	start.PartnerAnswer = "Jawaban mitra"
 	o := h.send(time.Hour, "approve", body("approve", "pokja"))
-	h.run(start, domain.Policy{}, 2*time.Hour)
+	h.run(start, nil, 2*time.Hour)
 	if o.state.Answer != "Jawaban mitra" {
 		t.Fatalf("answer = %q, want the partner's", o.state.Answer)
 	}
@@ -102,7 +102,7 @@ func TestSensitiveCategoryNeverPublished(t *testing.T) {
 	t1 := h.send(time.Hour, "triage", triage)
 	h.send(2*time.Hour, "answer", body("answer", "pokja"))
 	pub := h.send(3*time.Hour, "publish", body("publish", "admin"))
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 4*time.Hour)
+	h.run(startState(domain.StatusReceived), nil, 4*time.Hour)
 	if !t1.state.Confidential {
 		t.Fatal("perlindungan did not make the complaint confidential")
 	}
@@ -117,7 +117,7 @@ func TestCloseWithoutPublishing(t *testing.T) {
 	start := startState(domain.StatusReadyToPublish)
 	start.Confidential = true
 	o := h.send(time.Hour, "close", domain.ActionRequest{Actor: actorOf("admin"), Note: "Jawaban disampaikan langsung"})
-	h.run(start, domain.Policy{}, 0)
+	h.run(start, nil, 0)
 	if o.err != nil || o.state.Status != domain.StatusClosed || o.state.ClosedAt == nil || o.state.PublishedAt != nil {
 		t.Fatalf("close: %v, closed at %v", o, o.state.ClosedAt)
 	}
@@ -130,7 +130,7 @@ func TestCloseWithoutPublishing(t *testing.T) {
 func TestMissingFieldsNamed(t *testing.T) {
 	h := newHarness(t)
 	o := h.send(time.Hour, "triage", domain.ActionRequest{Actor: actorOf("admin")})
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 2*time.Hour)
+	h.run(startState(domain.StatusReceived), nil, 2*time.Hour)
 	var app *temporal.ApplicationError
 	if !errors.As(o.rejected, &app) || app.Type() != ErrInvalid {
 		t.Fatalf("got %v, want invalid", o.rejected)
@@ -155,7 +155,7 @@ func TestConcurrentUpdatesSerialise(t *testing.T) {
 	h := newHarness(t)
 	a := h.send(time.Hour, "triage", body("triage", "admin"))
 	b := h.send(time.Hour, "triage", body("triage", "admin"))
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 2*time.Hour)
+	h.run(startState(domain.StatusReceived), nil, 2*time.Hour)
 	accepted, rejected := 0, 0
 	for _, o := range []*outcome{a, b} {
 		if o.rejected != nil {

@@ -149,7 +149,7 @@ func TestEveryActionInEveryStatus(t *testing.T) {
 					}
 					allowed.o = h.send(minute, action, req)
 				}
-				h.run(start, domain.Policy{}, minute+time.Minute)
+				h.run(start, nil, minute+time.Minute)
 
 				for _, r := range rejected {
 					if r.o.rejected == nil {

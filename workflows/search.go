@@ -43,7 +43,7 @@ func searchValuesOf(c domain.CaseState) searchValues {
 	v := searchValues{
 		status: string(c.Status), pokja: c.Pokja, partner: c.Partner, channel: c.Channel,
 		category: c.Category, priority: c.Priority, kecamatan: c.Kecamatan, desa: c.Desa,
-		overdue: c.Overdue,
+		overdue: c.Overdue || c.OverallOverdue,
 	}
 	if c.Deadline != nil {
 		v.deadline = c.Deadline.UTC()

@@ -38,7 +38,7 @@ func TestOverdueAtDeadline(t *testing.T) {
 	var before, after domain.CaseState
 	h.query(3*day-time.Minute, &before)
 	h.query(3*day+time.Minute, &after)
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 20*day)
+	h.run(startState(domain.StatusReceived), nil, 20*day)
 
 	if before.Overdue || !after.Overdue {
 		t.Fatalf("overdue before=%v after=%v, want false then true", before.Overdue, after.Overdue)
@@ -59,7 +59,7 @@ func TestActingBeforeDeadlineRestartsClock(t *testing.T) {
 	var mid, late domain.CaseState
 	h.query(3*day+time.Hour, &mid) // the received deadline has passed
 	h.query(7*day+time.Hour, &late)
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 8*day)
+	h.run(startState(domain.StatusReceived), nil, 8*day)
 
 	wantDeadline := t0.Add(2*day + 5*day) // at_pokja: 5 days (priority high counts as normal)
 	if triage.state.Deadline == nil || !triage.state.Deadline.Equal(wantDeadline) {
@@ -79,7 +79,7 @@ func TestUrgentDeadline(t *testing.T) {
 	req := body(domain.ActionTriage, "admin")
 	req.Priority = "urgent"
 	o := h.send(time.Hour, domain.ActionTriage, req)
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 2*time.Hour)
+	h.run(startState(domain.StatusReceived), nil, 2*time.Hour)
 	if want := t0.Add(time.Hour + day); o.state.Deadline == nil || !o.state.Deadline.Equal(want) {
 		t.Fatalf("urgent deadline = %v, want %v", o.state.Deadline, want)
 	}
@@ -95,7 +95,7 @@ func TestExtendMovesDeadline(t *testing.T) {
 	h.query(6*day-time.Minute, &beforeExt)
 	h.query(9*day, &afterExt)
 	h.query(10*day+time.Minute, &late)
-	h.run(startState(domain.StatusAtPokja), domain.Policy{}, 11*day)
+	h.run(startState(domain.StatusAtPokja), nil, 11*day)
 
 	if !beforeExt.Overdue {
 		t.Error("not overdue after the original deadline")
@@ -116,7 +116,7 @@ func TestExtendIntoThePastRejected(t *testing.T) {
 	h := newHarness(t)
 	past := t0.Add(-time.Hour)
 	o := h.send(time.Hour, domain.ActionExtend, domain.ActionRequest{Actor: actorOf("supervisor"), Until: &past, Note: "x"})
-	h.run(startState(domain.StatusAtPokja), domain.Policy{}, 2*time.Hour)
+	h.run(startState(domain.StatusAtPokja), nil, 2*time.Hour)
 	if errorType(o.rejected) != ErrInvalid {
 		t.Fatalf("got %v, want invalid", o.rejected)
 	}
@@ -126,7 +126,7 @@ func TestExtendIntoThePastRejected(t *testing.T) {
 func TestReassignRestartsClock(t *testing.T) {
 	h := newHarness(t)
 	o := h.send(4*day, domain.ActionReassign, body(domain.ActionReassign, "supervisor"))
-	h.run(startState(domain.StatusAtPokja), domain.Policy{}, 5*day)
+	h.run(startState(domain.StatusAtPokja), nil, 5*day)
 	if o.err != nil || o.state.Pokja != "hunian" {
 		t.Fatalf("reassign: %v pokja %q", o.err, o.state.Pokja)
 	}
@@ -139,7 +139,7 @@ func TestReassignRestartsClock(t *testing.T) {
 func TestReassignPartnerBeforeForwardRejected(t *testing.T) {
 	h := newHarness(t)
 	o := h.send(time.Hour, domain.ActionReassign, domain.ActionRequest{Actor: actorOf("admin"), Partner: "pmi", Note: "x"})
-	h.run(startState(domain.StatusAtPokja), domain.Policy{}, 2*time.Hour)
+	h.run(startState(domain.StatusAtPokja), nil, 2*time.Hour)
 	if errorType(o.rejected) != ErrInvalidTransition {
 		t.Fatalf("got %v, want invalid_transition", o.rejected)
 	}
@@ -150,7 +150,7 @@ func TestReassignPartnerBeforeForwardRejected(t *testing.T) {
 func TestPublishedClosesThenArchives(t *testing.T) {
 	h := newHarness(t)
 	note := h.send(15*day, domain.ActionNote, body(domain.ActionNote, "admin"))
-	h.run(startState(domain.StatusPublished), domain.Policy{}, 0)
+	h.run(startState(domain.StatusPublished), nil, 0)
 
 	if !h.env.IsWorkflowCompleted() {
 		t.Fatal("workflow did not complete after the archive period")
@@ -176,7 +176,7 @@ func TestRejectedIsFinal(t *testing.T) {
 	h := newHarness(t)
 	rej := h.send(time.Hour, domain.ActionReject, body(domain.ActionReject, "admin"))
 	triage := h.send(2*time.Hour, domain.ActionTriage, body(domain.ActionTriage, "admin"))
-	h.run(startState(domain.StatusReceived), domain.Policy{}, 0)
+	h.run(startState(domain.StatusReceived), nil, 0)
 	if rej.err != nil || rej.state.Status != domain.StatusRejected || rej.state.Deadline != nil {
 		t.Fatalf("reject: %v", rej)
 	}
@@ -191,13 +191,10 @@ func TestRejectedIsFinal(t *testing.T) {
 // A short policy given in plain durations drives the same clocks (for demos and tests).
 func TestPolicyInSeconds(t *testing.T) {
 	h := newHarness(t)
-	p := domain.Policy{Stage: map[domain.Status]time.Duration{domain.StatusReceived: 30 * time.Second}}
-	start := startState(domain.StatusReceived)
-	deadline := t0.Add(30 * time.Second)
-	start.Deadline = &deadline
+	p := &domain.SLAPolicy{Stages: map[domain.Status]domain.Span{domain.StatusReceived: {Dur: 30 * time.Second}}}
 	var s domain.CaseState
 	h.query(31*time.Second, &s)
-	h.run(start, p, time.Minute)
+	h.run(startState(domain.StatusReceived), p, time.Minute)
 	if !s.Overdue {
 		t.Fatal("not overdue 31 s into a 30 s stage")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,6 +36,8 @@ func runUser(ctx context.Context, args []string) error {
 		name := fs.String("name", "", "full name (required)")
 		role := fs.String("role", "", "admin, pokja, partner or supervisor (required)")
 		group := fs.String("group", "", "pokja ID for role pokja, partner ID for role partner")
+		email := fs.String("email", "", "e-mail address for notifications (optional)")
+		head := fs.Bool("head", false, "head of office: receives the second escalation level (supervisors only)")
 		_ = fs.Parse(args[1:])
 		r := domain.Role(*role)
 		switch {
@@ -55,7 +58,13 @@ func runUser(ctx context.Context, args []string) error {
 				return fmt.Errorf("unknown partner %q", *group)
 			}
 		}
-		if err := db.UpsertStaff(ctx, store.NewStaff(*username, *name, r, *group)); err != nil {
+		if *head && r != domain.RoleSupervisor {
+			return errors.New("--head is for supervisors")
+		}
+		user := store.NewStaff(*username, *name, r, *group)
+		user.Email = sql.NullString{String: *email, Valid: *email != ""}
+		user.HeadOfOffice = *head
+		if err := db.UpsertStaff(ctx, user); err != nil {
 			return err
 		}
 		return printToken(ctx, db, *username)

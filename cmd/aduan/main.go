@@ -23,6 +23,9 @@ Commands:
   seed-demo       write the demo directory and demo staff tokens
   user create     create or update a staff user and print a new token
   user token      issue another token for a staff user
+  policy show     print the deadline policy in force (JSON)
+  policy default  print the built-in default policy, a starting point for editing
+  policy set FILE store a new policy version (applies to stages that start after it)
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's --search-attribute flags
 
@@ -53,6 +56,8 @@ func main() {
 		err = runSeedDemo(ctx, args)
 	case "user":
 		err = runUser(ctx, args)
+	case "policy":
+		err = runPolicy(ctx, args)
 	case "setup-temporal":
 		err = runSetupTemporal(ctx, args)
 	case "search-attribute-flags":

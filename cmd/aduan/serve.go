@@ -14,16 +14,14 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"aduan/activities"
 	"aduan/api"
 	"aduan/config"
 	"aduan/demo"
-	"aduan/domain"
+	"aduan/notify"
 	"aduan/store"
 	"aduan/worker"
 )
-
-// policy is the deadline policy new complaints start with.
-func policy() domain.Policy { return domain.DefaultPolicy() }
 
 func runMigrate(ctx context.Context, _ []string) error {
 	cfg := config.FromEnv()
@@ -128,7 +126,7 @@ func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
 			proxies = append(proxies, p)
 		}
 	}
-	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue, Policy: policy(),
+	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue,
 		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst, TrustedProxies: proxies}
 }
 
@@ -153,12 +151,13 @@ func serveHTTP(ctx context.Context, cfg config.Config, deps api.Deps) error {
 
 // runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
 func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
-	w := worker.New(tc, db, cfg.TaskQueue)
+	w := worker.New(tc, db, cfg.TaskQueue,
+		&activities.Notifier{DB: db, Senders: notify.FromEnv(), BaseURL: cfg.PublicBaseURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	slog.Info("worker started", "task_queue", cfg.TaskQueue)
-	go worker.RunRelay(ctx, tc, db, cfg.TaskQueue, policy(), 5*time.Second)
+	go worker.RunRelay(ctx, tc, db, cfg.TaskQueue, 5*time.Second)
 	<-ctx.Done()
 	w.Stop()
 	return nil

@@ -1,0 +1,247 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+
+	"aduan/domain"
+	"aduan/notify"
+	"aduan/store"
+)
+
+// Notifier is the Notify activity with what it needs.
+type Notifier struct {
+	DB      *store.DB
+	Senders notify.Senders
+	// BaseURL is ADUAN_PUBLIC_URL, the prefix of the links in the texts.
+	BaseURL string
+}
+
+// recipient is one addressee of a notification.
+type recipient struct {
+	name     string // staff username or store.ComplainantRecipient
+	audience notify.Audience
+	channel  string
+	address  string
+}
+
+// Notify writes a notification to the outbox for every recipient of the occasion, then
+// delivers every row of the occasion not delivered yet. Rows are keyed by req.Key and the
+// recipient, so a retried activity writes nothing twice and sends nothing already sent.
+// It fails when any delivery failed (other than permanently), and Temporal retries it.
+//
+// Nothing personal goes to the logs or into the error (which lands in workflow history):
+// addresses and delivery errors are kept in PostgreSQL (notifications.last_error).
+func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) error {
+	if req.Key == "" || req.Code == "" {
+		return temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
+	}
+	logger := loggerOf(ctx)
+	recipients, err := n.recipients(ctx, req)
+	if err != nil {
+		return err
+	}
+	rows, err := n.render(ctx, req, recipients)
+	if err != nil {
+		return err
+	}
+	if err := n.DB.EnqueueNotifications(ctx, rows); err != nil {
+		return fmt.Errorf("enqueue notifications: %w", err)
+	}
+	return n.deliver(ctx, logger, req.Key)
+}
+
+// recipients finds who is told of req, by kind and status, with their channel.
+func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]recipient, error) {
+	var staff []store.Staff
+	complainant := false
+	add := func(rows []store.Staff, err error) error {
+		staff = append(staff, rows...)
+		return err
+	}
+	// The first level goes to the supervisors who are not head of office (the head is the
+	// second level); a head stands in when nobody else supervises.
+	supervisors := func() error {
+		rows, err := n.DB.StaffRecipients(ctx, domain.RoleSupervisor, "", "")
+		var firstLevel []store.Staff
+		for _, r := range rows {
+			if !r.HeadOfOffice {
+				firstLevel = append(firstLevel, r)
+			}
+		}
+		if len(firstLevel) == 0 {
+			firstLevel = rows
+		}
+		return add(firstLevel, err)
+	}
+	var err error
+	switch req.Kind {
+	case domain.NotifyReminder, domain.NotifyOverdueReminder:
+		switch req.Status {
+		case domain.StatusReceived, domain.StatusReadyToPublish:
+			err = add(n.DB.StaffRecipients(ctx, domain.RoleAdmin, "", ""))
+		case domain.StatusAtPokja, domain.StatusPokjaReview:
+			if req.Pokja != "" {
+				err = add(n.DB.StaffRecipients(ctx, domain.RolePokja, req.Pokja, ""))
+			}
+		case domain.StatusAtPartner:
+			if req.Partner != "" {
+				err = add(n.DB.StaffRecipients(ctx, domain.RolePartner, "", req.Partner))
+			}
+		case domain.StatusAwaitingInfo:
+			complainant = true
+		default:
+			// Nobody has the ball (published, closed, rejected): nothing to remind of.
+			return nil, nil
+		}
+	case domain.NotifyEscalation:
+		err = supervisors()
+		if err == nil && req.Status == domain.StatusAtPartner && req.Pokja != "" {
+			err = add(n.DB.StaffRecipients(ctx, domain.RolePokja, req.Pokja, ""))
+		}
+	case domain.NotifyEscalationHead:
+		err = add(n.DB.HeadsOfOffice(ctx))
+		if err == nil && len(staff) == 0 {
+			err = supervisors() // no head of office flagged: the supervisors stand in
+		}
+	case domain.NotifyOverallReminder:
+		err = supervisors()
+	case domain.NotifyOverallEscalation:
+		err = supervisors()
+		if err == nil {
+			err = add(n.DB.HeadsOfOffice(ctx))
+		}
+	case domain.NotifyNoReplyClosed:
+		complainant = true
+	default:
+		// A kind this worker does not know: perhaps a newer workflow. Let a retry find a
+		// worker that does.
+		return nil, fmt.Errorf("unknown notify kind %q", req.Kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find recipients: %w", err)
+	}
+	if complainant {
+		c, err := n.DB.ComplainantContact(ctx, req.Code)
+		if err != nil {
+			return nil, fmt.Errorf("complainant contact of %s: %w", req.Code, err)
+		}
+		ch, addr := notify.ComplainantRoute(c)
+		return []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr}}, nil
+	}
+	if len(staff) == 0 {
+		// Nobody active holds the ball (an empty pokja, say): that itself needs a
+		// supervisor's eye, so the notification goes to them rather than nowhere.
+		loggerOf(ctx).Warn("notify: no active recipient; telling the supervisors", "key", req.Key, "code", req.Code,
+			"kind", string(req.Kind), "status", string(req.Status))
+		if err := supervisors(); err != nil {
+			return nil, fmt.Errorf("find recipients: %w", err)
+		}
+	}
+	out := make([]recipient, 0, len(staff))
+	seen := map[string]bool{}
+	for _, s := range staff {
+		if seen[s.Username] {
+			continue // a head of office is a supervisor too
+		}
+		seen[s.Username] = true
+		ch, addr := notify.StaffRoute(s.Email.String)
+		out = append(out, recipient{name: s.Username, audience: notify.AudienceStaff, channel: ch, address: addr})
+	}
+	return out, nil
+}
+
+// render builds the outbox rows of req, one per recipient.
+func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipients []recipient) ([]store.Notification, error) {
+	data := notify.Data{Code: req.Code, Status: req.Status, Deadline: req.Deadline, BaseURL: n.BaseURL}
+	var err error
+	if data.Pokja, err = n.DB.GroupName(ctx, req.Pokja, false); err != nil {
+		return nil, err
+	}
+	if data.Partner, err = n.DB.GroupName(ctx, req.Partner, true); err != nil {
+		return nil, err
+	}
+	due := req.Due
+	if due.IsZero() {
+		due = time.Now()
+	}
+	rows := make([]store.Notification, 0, len(recipients))
+	for _, r := range recipients {
+		msg, err := notify.Render(req.Kind, r.audience, data)
+		if err != nil {
+			return nil, err
+		}
+		row := store.Notification{
+			DedupeKey: req.Key + "/" + r.name, Code: req.Code, Kind: req.Kind, Recipient: r.name,
+			Channel: r.channel, Template: msg.Template, Text: msg.Text, DueAt: due,
+		}
+		row.Address.String, row.Address.Valid = r.address, r.address != ""
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// deliver sends every unsent row of the occasion key.
+func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string) error {
+	rows, err := n.DB.UnsentNotifications(ctx, key+"/")
+	if err != nil {
+		return fmt.Errorf("list unsent notifications: %w", err)
+	}
+	var failed []string
+	for i, row := range rows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if activity.IsActivity(ctx) {
+			activity.RecordHeartbeat(ctx, i)
+		}
+		sendErr := n.Senders.Send(ctx, row)
+		if sendErr == nil {
+			if err := n.DB.MarkNotificationSent(ctx, row.ID, time.Now()); err != nil {
+				// Sent but not recorded: a retry sends it again (at least once; an
+				// e-mail keeps its Message-ID, so the receiver can drop the copy).
+				return fmt.Errorf("record notification %d as sent: %w", row.ID, err)
+			}
+			continue
+		}
+		if err := n.DB.MarkNotificationFailed(ctx, row.ID, truncate(sendErr.Error(), 1000)); err != nil {
+			return fmt.Errorf("record failed notification %d: %w", row.ID, err)
+		}
+		// The error may quote the address: it stays in notifications.last_error.
+		if notify.IsPermanent(sendErr) {
+			logger.Warn("notification undeliverable; not retried", "id", row.ID, "code", row.Code,
+				"recipient", row.Recipient, "channel", row.Channel)
+			continue
+		}
+		logger.Warn("notification delivery failed; will retry", "id", row.ID, "code", row.Code,
+			"recipient", row.Recipient, "channel", row.Channel, "attempts", row.Attempts+1)
+		failed = append(failed, fmt.Sprint(row.ID))
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("notify %s: %d of %d deliveries failed (notification ids %s; see notifications.last_error)",
+			key, len(failed), len(rows), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+// loggerOf is the activity's logger, or the process logger outside an activity.
+func loggerOf(ctx context.Context) sdklog.Logger {
+	if activity.IsActivity(ctx) {
+		return activity.GetLogger(ctx)
+	}
+	return sdklog.NewStructuredLogger(slog.Default())
+}

@@ -1,0 +1,46 @@
+package domain
+
+import "time"
+
+// NotifyKind is why a notification is sent.
+type NotifyKind string
+
+const (
+	// NotifyReminder reminds whoever has the ball before the stage's deadline.
+	NotifyReminder NotifyKind = "reminder"
+	// NotifyEscalation tells the supervisors (and the pokja, when a partner is late)
+	// that a stage's deadline passed.
+	NotifyEscalation NotifyKind = "escalation"
+	// NotifyEscalationHead is the second level: the head of office.
+	NotifyEscalationHead NotifyKind = "escalation_head"
+	// NotifyOverdueReminder repeats, once a working day, to whoever has the ball of an
+	// overdue stage (capped).
+	NotifyOverdueReminder NotifyKind = "overdue_reminder"
+	// NotifyOverallReminder and NotifyOverallEscalation watch the legal limit from intake
+	// to answer (Perpres 76/2013: 60 days).
+	NotifyOverallReminder   NotifyKind = "overall_reminder"
+	NotifyOverallEscalation NotifyKind = "overall_escalation"
+	// NotifyNoReplyClosed tells the complainant that a complaint waiting for their reply
+	// was closed.
+	NotifyNoReplyClosed NotifyKind = "no_reply_closed"
+)
+
+// NotifyRequest asks the notify activity to write notifications to the outbox and
+// deliver them. It names the complaint and the occasion; the activity finds the
+// recipients and their addresses in PostgreSQL, so no address enters workflow history.
+type NotifyRequest struct {
+	// Key makes the notification idempotent: the same key never yields a second row
+	// for the same recipient.
+	Key      string     `json:"key"`
+	Code     string     `json:"code"`
+	Kind     NotifyKind `json:"kind"`
+	Status   Status     `json:"status"`
+	Pokja    string     `json:"pokja,omitempty"`
+	Partner  string     `json:"partner,omitempty"`
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// Due is the workflow time the notification was scheduled for.
+	Due time.Time `json:"due"`
+}
+
+// ActivityNotify is the registered name of the notify activity.
+const ActivityNotify = "Notify"

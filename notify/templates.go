@@ -1,0 +1,154 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"aduan/domain"
+	"aduan/store"
+)
+
+// Audience is who reads a notification: staff or the complainant. Their texts differ:
+// staff texts carry no personal data of the complainant, complainant texts no staff
+// usernames (neither is ever given to a template).
+type Audience string
+
+const (
+	AudienceStaff       Audience = "staff"
+	AudienceComplainant Audience = "pelapor"
+)
+
+// Data is everything a notification text may say. It deliberately has no field for the
+// complainant's name, contact or words, nor for any staff username.
+type Data struct {
+	Code   string
+	Status domain.Status
+	// Pokja and Partner are the assigned groups' names (or IDs); staff texts only.
+	Pokja   string
+	Partner string
+	// Deadline is the stage's (or, for the overall kinds, the legal) deadline.
+	Deadline *time.Time
+	// BaseURL is ADUAN_PUBLIC_URL: staff texts link to the staff view, complainant texts
+	// to the public tracking view.
+	BaseURL string
+}
+
+// Message is a rendered notification.
+type Message struct {
+	// Template names the template used, e.g. "reminder.staff".
+	Template string
+	Text     string
+}
+
+// WITA is the regency's time zone (UTC+8, no daylight saving).
+var WITA = time.FixedZone("WITA", 8*3600)
+
+var hari = [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
+
+// FormatWITA formats t as the regency reads it: "Senin, 07-12-2026 16:00 WITA".
+func FormatWITA(t time.Time) string {
+	l := t.In(WITA)
+	return hari[l.Weekday()] + ", " + l.Format("02-01-2006 15:04") + " WITA"
+}
+
+// view is what the templates see.
+type view struct {
+	Code, StatusLabel, Pokja, Partner, Deadline, Link string
+}
+
+const staffFooter = `{{if .Pokja}}
+Pokja: {{.Pokja}}{{end}}{{if .Partner}}
+Lembaga mitra: {{.Partner}}{{end}}
+Buka aduan: {{.Link}}`
+
+const complainantFooter = `
+Lacak aduan Anda: {{.Link}}`
+
+// sources holds every template, named kind.audience; "generic" covers a kind without
+// its own text.
+var sources = map[string]string{
+	"reminder.staff": `{{if .Deadline}}Pengingat: aduan {{.Code}} ({{.StatusLabel}}) harus ditindaklanjuti sebelum {{.Deadline}}.` +
+		`{{else}}Pengingat: aduan {{.Code}} ({{.StatusLabel}}) menunggu tindak lanjut.{{end}}` + staffFooter,
+	"overdue_reminder.staff": `Aduan {{.Code}} ({{.StatusLabel}}) telah melewati batas waktu{{if .Deadline}} {{.Deadline}}{{end}}` +
+		` dan belum ditindaklanjuti. Mohon segera ditangani.` + staffFooter,
+	"escalation.staff": `Eskalasi: aduan {{.Code}} ({{.StatusLabel}}) melewati batas waktu tahap ini{{if .Deadline}} ({{.Deadline}}){{end}}.` +
+		` Mohon ditinjau dan ditindaklanjuti, misalnya dengan mengalihkan penanganan atau memperpanjang batas waktu.` + staffFooter,
+	"escalation_head.staff": `Eskalasi tingkat kedua: aduan {{.Code}} ({{.StatusLabel}}) masih melewati batas waktu tahap ini` +
+		`{{if .Deadline}} ({{.Deadline}}){{end}} setelah dieskalasi ke supervisor. Mohon perhatian dan arahan Bapak/Ibu.` + staffFooter,
+	"overall_reminder.staff": `Pengingat batas waktu penyelesaian: aduan {{.Code}} ({{.StatusLabel}}) harus sudah dijawab` +
+		`{{if .Deadline}} sebelum {{.Deadline}}{{end}} (paling lama 60 hari sejak diterima, Perpres 76/2013).` + staffFooter,
+	"overall_escalation.staff": `Eskalasi: aduan {{.Code}} ({{.StatusLabel}}) belum dijawab dan telah melewati batas waktu penyelesaian` +
+		`{{if .Deadline}} ({{.Deadline}}){{end}}, paling lama 60 hari sejak diterima (Perpres 76/2013).` + staffFooter,
+	"no_reply_closed.staff": `Aduan {{.Code}} ditutup karena pelapor tidak memberikan informasi tambahan` +
+		`{{if .Deadline}} hingga {{.Deadline}}{{end}}.` + staffFooter,
+	"generic.staff": `Pemberitahuan: aduan {{.Code}} ({{.StatusLabel}}).{{if .Deadline}} Batas waktu: {{.Deadline}}.{{end}}` + staffFooter,
+
+	"reminder.pelapor": `Pengingat: aduan Anda {{.Code}} menunggu informasi tambahan dari Anda.` +
+		`{{if .Deadline}} Mohon kirim jawaban sebelum {{.Deadline}} agar aduan dapat kami proses.` +
+		`{{else}} Mohon kirim jawaban agar aduan dapat kami proses.{{end}}` + complainantFooter,
+	"overdue_reminder.pelapor": `Aduan Anda {{.Code}} masih menunggu informasi tambahan dari Anda` +
+		`{{if .Deadline}}; batas waktunya, {{.Deadline}}, telah lewat{{end}}. Mohon segera kirim jawaban agar aduan tidak ditutup.` +
+		complainantFooter,
+	"no_reply_closed.pelapor": `Aduan Anda {{.Code}} kami tutup karena informasi tambahan yang kami minta belum kami terima` +
+		`{{if .Deadline}} hingga {{.Deadline}}{{end}}. Anda dapat menyampaikan aduan baru kapan saja.` + complainantFooter,
+	"generic.pelapor": `Ada kabar tentang aduan Anda {{.Code}}: status saat ini {{.StatusLabel}}.` +
+		`{{if .Deadline}} Batas waktu: {{.Deadline}}.{{end}}` + complainantFooter,
+}
+
+var templates = func() map[string]*template.Template {
+	out := make(map[string]*template.Template, len(sources))
+	for name, src := range sources {
+		out[name] = template.Must(template.New(name).Option("missingkey=error").Parse(src))
+	}
+	return out
+}()
+
+// subjects are the e-mail subjects per kind (the code is appended).
+var subjects = map[domain.NotifyKind]string{
+	domain.NotifyReminder:          "Pengingat",
+	domain.NotifyOverdueReminder:   "Lewat batas waktu",
+	domain.NotifyEscalation:        "Eskalasi",
+	domain.NotifyEscalationHead:    "Eskalasi tingkat kedua",
+	domain.NotifyOverallReminder:   "Pengingat batas waktu penyelesaian",
+	domain.NotifyOverallEscalation: "Eskalasi batas waktu penyelesaian",
+	domain.NotifyNoReplyClosed:     "Aduan ditutup",
+}
+
+// Subject is the e-mail subject of a notification, e.g. "[Aduan] Pengingat — ADU-7K3Q-XW2M".
+func Subject(n store.Notification) string {
+	s, ok := subjects[n.Kind]
+	if !ok {
+		s = "Pemberitahuan"
+	}
+	return "[Aduan] " + s + " — " + n.Code
+}
+
+// Render writes the text of a notification of kind for audience.
+func Render(kind domain.NotifyKind, audience Audience, d Data) (Message, error) {
+	name := string(kind) + "." + string(audience)
+	t, ok := templates[name]
+	if !ok {
+		name = "generic." + string(audience)
+		if t, ok = templates[name]; !ok {
+			return Message{}, fmt.Errorf("no notification template for audience %q", audience)
+		}
+	}
+	base := strings.TrimRight(d.BaseURL, "/")
+	v := view{Code: d.Code, StatusLabel: d.Status.Label()}
+	if d.Deadline != nil {
+		v.Deadline = FormatWITA(*d.Deadline)
+	}
+	if audience == AudienceStaff {
+		v.Pokja, v.Partner = d.Pokja, d.Partner
+		v.Link = base + "/api/v1/staff/complaints/" + d.Code
+	} else {
+		v.Link = base + "/api/v1/complaints/" + d.Code
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, v); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", name, err)
+	}
+	return Message{Template: name, Text: b.String()}, nil
+}

@@ -1,0 +1,122 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"aduan/domain"
+)
+
+// nextPoint is the earliest point of the running clocks.
+func (w *complaint) nextPoint() (time.Time, bool) {
+	var next time.Time
+	found := false
+	for _, plan := range []domain.Plan{w.stage, w.overall} {
+		if len(plan.Points) > 0 && (!found || plan.Points[0].At.Before(next)) {
+			next, found = plan.Points[0].At, true
+		}
+	}
+	return next, found
+}
+
+// pointsAfter keeps the points later than t.
+func pointsAfter(ps []domain.Point, t time.Time) []domain.Point {
+	for i, p := range ps {
+		if p.At.After(t) {
+			return ps[i:]
+		}
+	}
+	return nil
+}
+
+// onPoints acts on every point that is due, in order; done says the run may end.
+func (w *complaint) onPoints(ctx workflow.Context) (bool, error) {
+	now := workflow.Now(ctx)
+	for {
+		plan, fromStage := &w.stage, true
+		if len(w.overall.Points) > 0 && (len(w.stage.Points) == 0 || w.overall.Points[0].At.Before(w.stage.Points[0].At)) {
+			plan, fromStage = &w.overall, false
+		}
+		if len(plan.Points) == 0 || plan.Points[0].At.After(now) {
+			return false, nil
+		}
+		point := plan.Points[0]
+		plan.Points = plan.Points[1:]
+		// The key names the clock and the point, so a retried or replayed notification
+		// is written once.
+		clock := fmt.Sprintf("s%d", w.stageSeq)
+		if !fromStage {
+			clock = "overall"
+		}
+		key := fmt.Sprintf("%s/%s/%s/%d", w.state.Code, clock, point.Kind, point.At.Unix())
+		done, err := w.onPoint(ctx, point, key)
+		if err != nil || done {
+			return done, err
+		}
+	}
+}
+
+func (w *complaint) onPoint(ctx workflow.Context, p domain.Point, key string) (bool, error) {
+	s := &w.state
+	var err error
+	switch p.Kind {
+	case domain.PointReminder:
+		w.notify(ctx, key, domain.NotifyReminder, p.At)
+	case domain.PointDeadline:
+		s.Overdue = true
+		_, err = w.record(ctx, systemActor, domain.ActionOverdue, "Tenggat tahap ini terlewati; supervisor diberi tahu.")
+		w.notify(ctx, key, domain.NotifyEscalation, p.At)
+	case domain.PointEscalateHead:
+		_, err = w.record(ctx, systemActor, domain.ActionEscalate, "Masih terlambat; diteruskan ke kepala dinas.")
+		w.notify(ctx, key, domain.NotifyEscalationHead, p.At)
+	case domain.PointOverdueReminder:
+		w.notify(ctx, key, domain.NotifyOverdueReminder, p.At)
+	case domain.PointOverallReminder:
+		w.notify(ctx, key, domain.NotifyOverallReminder, p.At)
+	case domain.PointOverallDeadline:
+		s.OverallOverdue = true
+		_, err = w.record(ctx, systemActor, domain.ActionOverdue, "Batas penyelesaian aduan (60 hari, Perpres 76/2013) terlewati.")
+		w.notify(ctx, key, domain.NotifyOverallEscalation, p.At)
+	case domain.PointClose:
+		now := workflow.Now(ctx)
+		if s.Status == domain.StatusAwaitingInfo {
+			s.CloseReason = "no_reply"
+			w.enter(ctx, domain.StatusClosed)
+			s.ClosedAt = &now
+			_, err = w.record(ctx, systemActor, domain.ActionClose, "Pelapor tidak menjawab sampai tenggat; aduan ditutup.")
+			w.notify(ctx, key, domain.NotifyNoReplyClosed, p.At)
+		} else {
+			w.enter(ctx, domain.StatusClosed)
+			s.ClosedAt = &now
+			_, err = w.record(ctx, systemActor, domain.ActionClose, "Masa tanggapan pelapor berakhir; aduan selesai.")
+		}
+	case domain.PointArchive:
+		return true, nil
+	}
+	return false, err
+}
+
+// notify writes and delivers a notification without holding up the workflow: a mail
+// server that is down delays the message, not the complaint's clocks.
+func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyKind, due time.Time) {
+	s := w.state
+	req := domain.NotifyRequest{Key: key, Code: s.Code, Kind: kind, Status: s.Status, Pokja: s.Pokja,
+		Partner: s.Partner, Deadline: s.Deadline, Due: due}
+	if kind == domain.NotifyOverallReminder || kind == domain.NotifyOverallEscalation {
+		req.Deadline = s.OverallDeadline
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
+	})
+	w.notifying++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { w.notifying-- }()
+		if err := workflow.ExecuteActivity(actx, domain.ActivityNotify, req).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("notification failed", "key", key, "err", err)
+		}
+	})
+}
