@@ -185,7 +185,11 @@ func (w *complaint) restartOverall(ctx workflow.Context) {
 // produced (whatever other Updates change meanwhile).
 func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action domain.Action, note string) (domain.CaseState, error) {
 	w.state.Seq++
-	w.version++
+	if !w.plans {
+		w.version++
+	}
+	// With plans the main loop is woken once the new plan is in place, not before: a
+	// timer armed meanwhile would only be cancelled again (a billed action each).
 	p := domain.Projection{Seq: w.state.Seq, At: workflow.Now(ctx), Actor: actor, Action: action, Note: note, State: w.state}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 15 * time.Second,

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"sort"
 	"testing"
 	"time"
 
@@ -36,11 +37,19 @@ type sentNotice struct {
 	kind domain.NotifyKind
 }
 
+// noticesOf lists notifications by time, and by kind among those due at the same instant
+// (their activities may run in either order).
 func noticesOf(ns []notice) []sentNotice {
 	var out []sentNotice
 	for _, n := range ns {
 		out = append(out, sentNotice{n.at.In(witaZone).Format("2006-01-02 15:04"), n.req.Kind})
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].at != out[j].at {
+			return out[i].at < out[j].at
+		}
+		return out[i].kind < out[j].kind
+	})
 	return out
 }
 
