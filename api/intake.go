@@ -100,23 +100,42 @@ func (s *server) registerComplaint(c *gin.Context) {
 	s.intake(c, req, &actor)
 }
 
-// intake records the complaint in PostgreSQL first (so nothing is lost), then starts its
-// workflow. If Temporal cannot be reached the complaint is still taken: the worker's
-// relay starts its workflow later.
+// intake answers a JSON intake request: 201 with the code, or the error.
 func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor) {
+	res, fields, err := s.takeIn(c, req, takenBy, c.GetHeader("Idempotency-Key"))
+	switch {
+	case err != nil:
+		unavailable(c, err)
+	case len(fields) > 0:
+		invalid(c, fields)
+	case takenBy != nil:
+		if row, ok := s.loadComplaint(c, res.Code); ok {
+			s.writeStaffView(c, *takenBy, row, http.StatusCreated)
+		}
+	default:
+		c.JSON(http.StatusCreated, gin.H{"code": res.Code, "status": domain.StatusReceived, "tracking_url": s.trackingURL(res.Code)})
+	}
+}
+
+// takeIn is the one intake every channel uses: it validates the request (field problems
+// come back in Bahasa Indonesia, keyed by field), records the complaint in PostgreSQL
+// first, so nothing is lost, then starts its workflow. If Temporal cannot be reached the
+// complaint is still taken: the worker's relay starts its workflow later. A repeated
+// idempotency key returns the complaint the first request made (Created false).
+func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor, key string) (store.IntakeResult, map[string]string, error) {
 	req.normalize()
 	fields := req.validate()
 	if takenBy != nil && !domain.OneOf(req.Channel, domain.StaffChannels) {
 		fields["channel"] = "harus phone atau desk"
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	key = strings.TrimSpace(key)
 	if len(key) > 200 {
 		fields["Idempotency-Key"] = "terlalu panjang"
 	}
-	kec, desa, kecOK, desaOK, err := s.DB.ResolvePlace(c.Request.Context(), req.Kecamatan, req.Desa)
+	ctx := c.Request.Context()
+	kec, desa, kecOK, desaOK, err := s.DB.ResolvePlace(ctx, req.Kecamatan, req.Desa)
 	if err != nil {
-		unavailable(c, err)
-		return
+		return store.IntakeResult{}, nil, err
 	}
 	if !kecOK {
 		fields["kecamatan"] = "kecamatan tidak dikenal"
@@ -125,46 +144,36 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		fields["desa"] = "desa tidak dikenal di kecamatan ini"
 	}
 	if len(fields) > 0 {
-		invalid(c, fields)
-		return
+		return store.IntakeResult{}, fields, nil
 	}
 	// Keys are scoped by who sent them, so no client can reach another's complaint.
 	if key != "" {
 		if takenBy != nil {
 			key = "staff:" + takenBy.Username + ":" + key
 		} else {
-			key = "web:" + key
+			key = req.Channel + ":" + key
 		}
 	}
 	policy, err := s.policy(c)
 	if err != nil {
-		unavailable(c, err)
-		return
+		return store.IntakeResult{}, nil, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	// The plans the workflow will start with give the deadlines recorded at intake.
 	plans := workflows.NewInput(domain.CaseState{Status: domain.StatusReceived, ReceivedAt: now}, policy, s.SLAOverride).Case
-	res, err := s.DB.InsertIntake(c.Request.Context(), store.Intake{
+	res, err := s.DB.InsertIntake(ctx, store.Intake{
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
 		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline,
 	})
 	if err != nil {
-		unavailable(c, err)
-		return
+		return res, nil, err
 	}
 	if res.Created {
 		s.startWorkflow(c, workflows.NewInput(res.State, policy, s.SLAOverride))
 	}
-	body := gin.H{"code": res.Code, "status": domain.StatusReceived, "tracking_url": s.trackingURL(res.Code)}
-	if takenBy != nil {
-		if row, ok := s.loadComplaint(c, res.Code); ok {
-			s.writeStaffView(c, *takenBy, row, http.StatusCreated)
-		}
-		return
-	}
-	c.JSON(http.StatusCreated, body)
+	return res, nil, nil
 }
 
 // policy is the deadline policy for new complaints: the override, or the regency's

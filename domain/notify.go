@@ -23,6 +23,18 @@ const (
 	// NotifyNoReplyClosed tells the complainant that a complaint waiting for their reply
 	// was closed.
 	NotifyNoReplyClosed NotifyKind = "no_reply_closed"
+
+	// Messages to the complainant, on the channel they used (closing the loop).
+	// NotifyAck confirms intake with the code and the tracking link.
+	NotifyAck NotifyKind = "ack"
+	// NotifyQuestion carries the admin's question (request_info); the text is read from
+	// PostgreSQL (complaints.question).
+	NotifyQuestion NotifyKind = "question"
+	// NotifyAnswer carries the published answer (complaints.public_title/public_answer).
+	NotifyAnswer NotifyKind = "answer"
+	// NotifyAnswerPrivate carries the answer of a complaint closed without publishing
+	// (complaints.answer), e.g. a confidential one.
+	NotifyAnswerPrivate NotifyKind = "answer_private"
 )
 
 // NotifyRequest asks the notify activity to write notifications to the outbox and
