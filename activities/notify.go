@@ -120,6 +120,9 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 		}
 	case domain.NotifyNoReplyClosed:
 		complainant = true
+	case domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate:
+		// Closing the loop: the complainant alone, on the channel they used.
+		complainant = true
 	default:
 		// A kind this worker does not know: perhaps a newer workflow. Let a retry find a
 		// worker that does.
@@ -168,12 +171,16 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 	if data.Partner, err = n.DB.GroupName(ctx, req.Partner, true); err != nil {
 		return nil, err
 	}
+	if err := n.complainantTexts(ctx, req, &data); err != nil {
+		return nil, err
+	}
 	due := req.Due
 	if due.IsZero() {
 		due = time.Now()
 	}
 	rows := make([]store.Notification, 0, len(recipients))
 	for _, r := range recipients {
+		data.Channel = r.channel
 		msg, err := notify.Render(req.Kind, r.audience, data)
 		if err != nil {
 			return nil, err
@@ -186,6 +193,50 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// textsSettleAttempts is how many attempts the activity waits for a question or answer
+// that PostgreSQL does not show yet (its projection lagging) before it sends the text
+// without it: 1+2+4+8 s of Temporal's backoff.
+const textsSettleAttempts = 5
+
+// complainantTexts adds the staff-written text a question or answer notification
+// carries: the admin's question, the published answer, or the private answer. They are
+// read from PostgreSQL, never from the request (which workflow history keeps), and only
+// ever go into the complainant's own text (notify.Render ignores them for staff).
+func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyRequest, data *notify.Data) error {
+	switch req.Kind {
+	case domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate:
+	default:
+		return nil
+	}
+	t, err := n.DB.ComplainantTexts(ctx, req.Code)
+	if err != nil {
+		return fmt.Errorf("texts of %s: %w", req.Code, err)
+	}
+	var missing string
+	switch req.Kind {
+	case domain.NotifyQuestion:
+		data.Question = t.Question
+		if t.Question == "" {
+			missing = "question"
+		}
+	case domain.NotifyAnswer:
+		data.AnswerTitle, data.Answer = t.PublicTitle, t.PublicAnswer
+		if t.PublicAnswer == "" {
+			missing = "public answer"
+		}
+	case domain.NotifyAnswerPrivate:
+		data.Answer = t.Answer
+		if t.Answer == "" {
+			missing = "answer"
+		}
+	}
+	if missing != "" && activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt < textsSettleAttempts {
+		// Not written yet: try again shortly rather than send a text without it.
+		return fmt.Errorf("the %s of %s is not in PostgreSQL yet", missing, req.Code)
+	}
+	return nil
 }
 
 // deliver sends every unsent row of the occasion key.
@@ -202,9 +253,11 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		if activity.IsActivity(ctx) {
 			activity.RecordHeartbeat(ctx, i)
 		}
-		sendErr := n.Senders.Send(ctx, row)
+		receipt, sendErr := n.Senders.Deliver(ctx, row)
 		if sendErr == nil {
-			if err := n.DB.MarkNotificationSent(ctx, row.ID, time.Now()); err != nil {
+			// sent_via records which sender took it: a WhatsApp or SMS row the log
+			// stand-in took (no provider configured) shows 'log', not a delivery.
+			if err := n.DB.MarkNotificationSent(ctx, row.ID, time.Now(), receipt.Via, receipt.Ref); err != nil {
 				// Sent but not recorded: a retry sends it again (at least once; an
 				// e-mail keeps its Message-ID, so the receiver can drop the copy).
 				return fmt.Errorf("record notification %d as sent: %w", row.ID, err)

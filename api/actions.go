@@ -107,14 +107,24 @@ func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain
 // completed, i.e. validated, applied and projected into PostgreSQL. On failure it answers
 // the request itself and returns false.
 func (s *server) update(c *gin.Context, code string, action domain.Action, req domain.ActionRequest) bool {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.ActionTimeout)
-	defer cancel()
 	// A client retrying with the same Idempotency-Key gets the same Update, which
 	// Temporal applies once.
 	updateID := uuid.NewString()
 	if key := strings.TrimSpace(c.GetHeader("Idempotency-Key")); key != "" && len(key) <= 200 {
 		updateID = string(action) + ":" + req.Actor.Username + ":" + key
 	}
+	if err := s.sendUpdate(c.Request.Context(), code, action, req, updateID); err != nil {
+		s.updateFailed(c, code, err)
+		return false
+	}
+	return true
+}
+
+// sendUpdate delivers an action to the complaint's workflow as the Update updateID and
+// waits until it is completed: validated, applied and projected into PostgreSQL.
+func (s *server) sendUpdate(ctx context.Context, code string, action domain.Action, req domain.ActionRequest, updateID string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
+	defer cancel()
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   domain.WorkflowID(code),
 		UpdateName:   string(action),
@@ -122,16 +132,12 @@ func (s *server) update(c *gin.Context, code string, action domain.Action, req d
 		Args:         []any{req},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	if err == nil {
-		// A validator's rejection arrives here, not from UpdateWorkflow.
-		var state domain.CaseState
-		err = handle.Get(ctx, &state)
-	}
 	if err != nil {
-		s.updateFailed(c, code, err)
-		return false
+		return err
 	}
-	return true
+	// A validator's rejection arrives here, not from UpdateWorkflow.
+	var state domain.CaseState
+	return handle.Get(ctx, &state)
 }
 
 // updateFailed maps a failed Update to API.md's error codes.

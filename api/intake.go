@@ -2,10 +2,13 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -104,6 +107,12 @@ func (s *server) registerComplaint(c *gin.Context) {
 func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor) {
 	res, fields, err := s.takeIn(c, req, takenBy, c.GetHeader("Idempotency-Key"))
 	switch {
+	case errors.As(err, new(*phoneLimited)):
+		var limited *phoneLimited
+		errors.As(err, &limited)
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(limited.wait.Seconds()))))
+		fail(c, http.StatusTooManyRequests, codeRateLimited,
+			"Terlalu banyak aduan baru dari nomor telepon ini. Silakan coba lagi beberapa saat lagi.", nil)
 	case err != nil:
 		unavailable(c, err)
 	case len(fields) > 0:
@@ -116,6 +125,11 @@ func (s *server) intake(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		c.JSON(http.StatusCreated, gin.H{"code": res.Code, "status": domain.StatusReceived, "tracking_url": s.trackingURL(res.Code)})
 	}
 }
+
+// phoneLimited refuses a new complaint because its phone number opened too many lately.
+type phoneLimited struct{ wait time.Duration }
+
+func (e *phoneLimited) Error() string { return "too many new complaints from this phone number" }
 
 // takeIn is the one intake every channel uses: it validates the request (field problems
 // come back in Bahasa Indonesia, keyed by field), records the complaint in PostgreSQL
@@ -146,12 +160,31 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 	if len(fields) > 0 {
 		return store.IntakeResult{}, fields, nil
 	}
+	// One number is one key, however it was written, so a WhatsApp or SMS message from
+	// it finds this complaint.
+	if p := domain.NormalizePhone(req.Phone); p != "" {
+		req.Phone = p
+	}
 	// Keys are scoped by who sent them, so no client can reach another's complaint.
 	if key != "" {
 		if takenBy != nil {
 			key = "staff:" + takenBy.Username + ":" + key
 		} else {
 			key = req.Channel + ":" + key
+		}
+	}
+	if takenBy == nil && req.Channel == "web" && req.Phone != "" {
+		// A retry of a complaint already taken does not spend the number's budget.
+		seen := false
+		if raw := strings.TrimPrefix(key, "web:"); key != "" {
+			if seen, err = s.DB.ProviderMessageSeen(ctx, "web", raw); err != nil {
+				return store.IntakeResult{}, nil, err
+			}
+		}
+		if !seen {
+			if ok, wait := s.phoneLimiter.allow(req.Phone, time.Now()); !ok {
+				return store.IntakeResult{}, nil, &phoneLimited{wait: wait}
+			}
 		}
 	}
 	policy, err := s.policy(c)
@@ -189,7 +222,7 @@ func (s *server) policy(c *gin.Context) (domain.SLAPolicy, error) {
 func (s *server) startWorkflow(c *gin.Context, in workflows.Input) {
 	state := in.Case
 	// The complaint is committed: start its workflow even if the client has gone.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.StartTimeout)
 	defer cancel()
 	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, in); err != nil {
 		slog.Warn("workflow start failed; the relay will start it", "code", state.Code, "err", err)

@@ -31,6 +31,17 @@ type Deps struct {
 	IntakeBurst     int
 	// ActionTimeout bounds how long an action waits for its workflow.
 	ActionTimeout time.Duration
+	// WAVerifyToken answers WhatsApp's subscription challenge; WAAppSecret and SMSSecret
+	// check the providers' signatures (a webhook without its secret refuses everything).
+	WAVerifyToken string
+	WAAppSecret   string
+	SMSSecret     string
+	// PhonePerMinute and PhoneBurst limit new complaints per phone number.
+	PhonePerMinute float64
+	PhoneBurst     int
+	// StartTimeout bounds how long intake tries to start a workflow before leaving it
+	// to the relay.
+	StartTimeout time.Duration
 	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is believed; with
 	// none, the client is the connection's peer and no header can dodge the rate limit.
 	TrustedProxies []string
@@ -38,7 +49,10 @@ type Deps struct {
 
 type server struct {
 	Deps
-	limiter *clientLimiter
+	limiter      *clientLimiter
+	phoneLimiter *clientLimiter
+	// take routes one inbound message (takeMessage; tests of the webhooks stand in).
+	take func(*gin.Context, inbound) (time.Duration, error)
 }
 
 // NewRouter builds the HTTP handler.
@@ -52,8 +66,24 @@ func NewRouter(d Deps) http.Handler {
 	if d.ActionTimeout <= 0 {
 		d.ActionTimeout = 20 * time.Second
 	}
-	s := &server{Deps: d, limiter: newClientLimiter(d.IntakePerMinute, d.IntakeBurst)}
+	if d.PhonePerMinute <= 0 {
+		d.PhonePerMinute = 0.2 // twelve new complaints an hour
+	}
+	if d.PhoneBurst <= 0 {
+		d.PhoneBurst = 5
+	}
+	if d.StartTimeout <= 0 {
+		d.StartTimeout = 5 * time.Second
+	}
+	s := &server{Deps: d, limiter: newClientLimiter(d.IntakePerMinute, d.IntakeBurst),
+		phoneLimiter: newClientLimiter(d.PhonePerMinute, d.PhoneBurst)}
+	s.take = s.takeMessage
+	return s.router()
+}
 
+// router builds the routes of s.
+func (s *server) router() http.Handler {
+	d := s.Deps
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -67,8 +97,13 @@ func NewRouter(d Deps) http.Handler {
 	r.Use(accessLog, limitBody)
 	r.NoRoute(func(c *gin.Context) { notFound(c, "Alamat tidak ditemukan.") })
 
+	r.GET("/webhooks/whatsapp", s.verifyWhatsApp)
+	r.POST("/webhooks/whatsapp", s.whatsAppWebhook)
+	r.POST("/webhooks/sms", s.smsWebhook)
+
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	s.registerWeb(r) // the public web form, /lapor (api/web.go)
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/complaints", s.rateLimited, s.submitComplaint)

@@ -24,7 +24,7 @@ func TestHappyPath(t *testing.T) {
 
 	v := view(t, "admin", code)
 	checkEvents(t, v)
-	if v.Status != "received" || v.Channel != "web" || v.Text != text || v.Name != name || v.Phone != phone ||
+	if v.Status != "received" || v.Channel != "web" || v.Text != text || v.Name != name || v.Phone != domain.NormalizePhone(phone) ||
 		v.Kecamatan != "simboro" || v.Desa != "botteng" || v.Confidential {
 		t.Errorf("intake recorded %+v", v)
 	}

@@ -42,6 +42,10 @@ var (
 	taskQueue string
 	// apiDeps is what the API was built with, for tests that build a second server.
 	apiDeps api.Deps
+	// adminConn reaches the PostgreSQL server's maintenance database (to create more
+	// databases), and baseDBURL is the server's URL.
+	adminConn *sql.DB
+	baseDBURL string
 	// quiet logs the SDK's errors only (it warns about pollers at every shutdown).
 	quiet = sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 )
@@ -150,6 +154,7 @@ func run(m *testing.M) int {
 		return skipOrFail("PostgreSQL at %s does not answer: %v", adminURL, err)
 	}
 	defer admin.Close()
+	adminConn, baseDBURL = admin, baseDB
 	dbName := "aduan_e2e_" + randomHex(6)
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+dbName); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: create database:", err)

@@ -285,7 +285,7 @@ func TestNotifyRecipients(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows = run(wa, "reminder", domain.NotifyRequest{Kind: domain.NotifyReminder, Status: domain.StatusAwaitingInfo})
-	if c := rows[store.ComplainantRecipient]; c.Channel != notify.ChannelWhatsApp || c.Address.String != phone {
+	if c := rows[store.ComplainantRecipient]; c.Channel != notify.ChannelWhatsApp || c.Address.String != domain.NormalizePhone(phone) {
 		t.Errorf("whatsapp complainant: channel %s address %q", c.Channel, c.Address.String)
 	}
 }

@@ -73,6 +73,7 @@ func TestPartnerLateRemindedThenEscalated(t *testing.T) {
 		SentAt    *time.Time `db:"sent_at"`
 	}
 	want := map[string]bool{
+		"ack/pelapor":         true, // the complainant's acknowledgement at intake
 		"reminder/mitra-ypii": true, "escalation/supervisor": true, "escalation/pokja-logistik": true,
 		"escalation_head/kepala-dinas": true, "overdue_reminder/mitra-ypii": true,
 	}

@@ -1,14 +1,17 @@
-// Package notify delivers the notification outbox (reminders and escalations) through
-// pluggable senders, one per channel, and renders the notifications' Bahasa Indonesia
-// texts. The outbox itself lives in PostgreSQL (store); the Notify activity
-// (activities.Notifier) writes rows and hands each one to Senders.
+// Package notify delivers the notification outbox (reminders, escalations and the
+// messages to the complainant) through pluggable senders, one per channel (log, SMTP
+// e-mail, WhatsApp Business Cloud API, an HTTP SMS gateway), and renders the
+// notifications' Bahasa Indonesia texts. The outbox itself lives in PostgreSQL (store);
+// the Notify activity (activities.Notifier) writes rows and hands each one to Senders.
 package notify
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"aduan/store"
 )
@@ -47,19 +50,64 @@ func (s Senders) For(channel string) Sender {
 
 // Send delivers n through its channel's sender.
 func (s Senders) Send(ctx context.Context, n store.Notification) error {
-	return s.For(n.Channel).Send(ctx, n)
+	_, err := s.Deliver(ctx, n)
+	return err
 }
 
-// FromEnv builds the senders from the environment: e-mail goes through SMTP when
-// ADUAN_SMTP_ADDR is set (see SMTPConfigFromEnv), otherwise to the log. WhatsApp and SMS
-// go to the log for now.
-func FromEnv() Senders {
+// Receipt says how a notification was delivered. The outbox keeps it with the row
+// (notifications.sent_via and provider_ref), so a WhatsApp or SMS row that only the log
+// stand-in "delivered" (sent_via 'log') is never mistaken for one the complainant got.
+type Receipt struct {
+	// Via names the sender and, where it has several, the mode: "log", "smtp",
+	// "whatsapp:text", "whatsapp:template:<name>", "sms"; for another Sender, its Go type.
+	Via string
+	// Ref is the provider's id of the message, when it gives one (WhatsApp's wamid).
+	Ref string
+}
+
+// ReceiptSender is a Sender that also says how it delivered.
+type ReceiptSender interface {
+	Sender
+	SendReceipt(ctx context.Context, n store.Notification) (Receipt, error)
+}
+
+// Deliver delivers n through its channel's sender and says how.
+func (s Senders) Deliver(ctx context.Context, n store.Notification) (Receipt, error) {
+	x := s.For(n.Channel)
+	if rs, ok := x.(ReceiptSender); ok {
+		return rs.SendReceipt(ctx, n)
+	}
+	if err := x.Send(ctx, n); err != nil {
+		return Receipt{}, err
+	}
+	switch x.(type) {
+	case LogSender, *LogSender:
+		return Receipt{Via: ChannelLog}, nil
+	case *SMTPSender:
+		return Receipt{Via: "smtp"}, nil
+	}
+	return Receipt{Via: fmt.Sprintf("%T", x)}, nil
+}
+
+// LastInboundFunc says when the complainant of a complaint last wrote to us on a phone
+// channel (ok false when never). WhatsApp allows free-form text only within 24 hours of
+// it. (*store.DB).LastInbound is one.
+type LastInboundFunc func(ctx context.Context, code string) (at time.Time, ok bool, err error)
+
+// FromEnv builds the senders from the environment:
+//   - e-mail goes through SMTP when ADUAN_SMTP_ADDR is set (see SMTPConfigFromEnv);
+//   - WhatsApp through the WhatsApp Business Cloud API when ADUAN_WA_PHONE_NUMBER_ID and
+//     ADUAN_WA_TOKEN are set (see WhatsAppConfigFromEnv); lastInbound chooses between
+//     free-form text and the template (nil: always the template);
+//   - SMS through the HTTP gateway at ADUAN_SMS_GATEWAY_URL when it is set (see
+//     SMSConfigFromEnv);
+//
+// each otherwise to the log, which records the row as sent with sent_via 'log': due,
+// but delivered to nobody.
+func FromEnv(lastInbound LastInboundFunc) Senders {
 	s := Senders{
-		ChannelLog:   LogSender{},
-		ChannelEmail: LogSender{},
-		// Seam: a WhatsApp Business API sender and an SMS gateway sender replace these
-		// two once they exist (implement Sender; the address is the phone number as the
-		// complainant gave it).
+		ChannelLog:      LogSender{},
+		ChannelEmail:    LogSender{},
 		ChannelWhatsApp: LogSender{},
 		ChannelSMS:      LogSender{},
 	}
@@ -67,6 +115,16 @@ func FromEnv() Senders {
 		s[ChannelEmail] = &SMTPSender{Config: cfg}
 	} else {
 		slog.Info("notify: ADUAN_SMTP_ADDR not set; e-mail notifications are logged, not sent")
+	}
+	if cfg, ok := WhatsAppConfigFromEnv(os.Getenv); ok {
+		s[ChannelWhatsApp] = &WhatsAppSender{Config: cfg, LastInbound: lastInbound}
+	} else {
+		slog.Info("notify: ADUAN_WA_PHONE_NUMBER_ID or ADUAN_WA_TOKEN not set; WhatsApp notifications are logged, not sent")
+	}
+	if cfg, ok := SMSConfigFromEnv(os.Getenv); ok {
+		s[ChannelSMS] = &SMSSender{Config: cfg}
+	} else {
+		slog.Info("notify: ADUAN_SMS_GATEWAY_URL not set; SMS notifications are logged, not sent")
 	}
 	return s
 }
@@ -117,7 +175,9 @@ func IsPermanent(err error) bool {
 
 // LogSender "delivers" a notification by logging that it was due: its id, complaint
 // code, recipient username, channel and template. Never the address, and never the text,
-// which a reader might take as personal.
+// which a reader might take as personal. It stands in for a channel without a configured
+// sender; the outbox then records the row as sent with sent_via 'log', so a WhatsApp, SMS
+// or e-mail row it took is not mistaken for one the recipient got.
 type LogSender struct {
 	// Logger is where to log (slog.Default() when nil).
 	Logger *slog.Logger

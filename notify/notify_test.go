@@ -124,7 +124,9 @@ func TestRenderEveryKind(t *testing.T) {
 }
 
 // TestDataCarriesNothingPersonal pins what a template can see: the code, status, groups,
-// deadline and base URL. Adding a field here must be a deliberate privacy decision: staff
+// deadline and base URL, the recipient's channel, and the staff-written question and
+// answer that go to the complainant only (TestRenderComplainantKinds checks no staff
+// text carries them). Adding a field here must be a deliberate privacy decision: staff
 // texts may not carry the complainant's name, contact or words, complainant texts no
 // staff username.
 func TestDataCarriesNothingPersonal(t *testing.T) {
@@ -134,7 +136,7 @@ func TestDataCarriesNothingPersonal(t *testing.T) {
 		fields = append(fields, rt.Field(i).Name)
 	}
 	sort.Strings(fields)
-	want := []string{"BaseURL", "Code", "Deadline", "Partner", "Pokja", "Status"}
+	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "Partner", "Pokja", "Question", "Status"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("notify.Data has fields %v, want %v", fields, want)
 	}
@@ -192,8 +194,11 @@ func TestSendersFallBackToLog(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	t.Setenv("ADUAN_SMTP_ADDR", "")
-	s := FromEnv()
+	for _, k := range []string{"ADUAN_SMTP_ADDR", "ADUAN_WA_PHONE_NUMBER_ID", "ADUAN_WA_TOKEN", "ADUAN_WA_API_BASE",
+		"ADUAN_WA_TEMPLATE_UPDATE", "ADUAN_WA_TEMPLATE_LANGUAGE", "ADUAN_SMS_GATEWAY_URL", "ADUAN_SMS_API_KEY"} {
+		t.Setenv(k, "")
+	}
+	s := FromEnv(nil)
 	for _, ch := range []string{ChannelLog, ChannelEmail, ChannelWhatsApp, ChannelSMS} {
 		if _, ok := s.For(ch).(LogSender); !ok {
 			t.Errorf("without SMTP, %s: got %T, want LogSender", ch, s.For(ch))
@@ -203,7 +208,7 @@ func TestFromEnv(t *testing.T) {
 	t.Setenv("ADUAN_SMTP_FROM", "Aduan <aduan@example.go.id>")
 	t.Setenv("ADUAN_SMTP_USER", "u")
 	t.Setenv("ADUAN_SMTP_PASSWORD", "p")
-	s = FromEnv()
+	s = FromEnv(nil)
 	sm, ok := s.For(ChannelEmail).(*SMTPSender)
 	if !ok {
 		t.Fatalf("with ADUAN_SMTP_ADDR, email: got %T", s.For(ChannelEmail))
@@ -214,6 +219,57 @@ func TestFromEnv(t *testing.T) {
 	}
 	if _, ok := s.For(ChannelWhatsApp).(LogSender); !ok {
 		t.Errorf("whatsapp: got %T, want LogSender", s.For(ChannelWhatsApp))
+	}
+
+	// WhatsApp needs both the phone number ID and the token.
+	t.Setenv("ADUAN_WA_PHONE_NUMBER_ID", "1234567890")
+	if _, ok := FromEnv(nil).For(ChannelWhatsApp).(LogSender); !ok {
+		t.Errorf("whatsapp without a token: got %T, want LogSender", FromEnv(nil).For(ChannelWhatsApp))
+	}
+	t.Setenv("ADUAN_WA_TOKEN", "wa-token")
+	t.Setenv("ADUAN_SMS_GATEWAY_URL", "https://sms.example.id/send")
+	t.Setenv("ADUAN_SMS_API_KEY", "sms-key")
+	called := false
+	last := func(context.Context, string) (time.Time, bool, error) { called = true; return time.Time{}, false, nil }
+	s = FromEnv(last)
+	wa, ok := s.For(ChannelWhatsApp).(*WhatsAppSender)
+	if !ok {
+		t.Fatalf("whatsapp: got %T, want *WhatsAppSender", s.For(ChannelWhatsApp))
+	}
+	if c := wa.Config; c.APIBase != DefaultWhatsAppAPIBase || c.PhoneNumberID != "1234567890" || c.Token != "wa-token" ||
+		c.TemplateUpdate != "aduan_pembaruan" || c.TemplateLanguage != "id" {
+		t.Errorf("whatsapp config %+v", c)
+	}
+	if _, _, _ = wa.LastInbound(context.Background(), "x"); !called {
+		t.Errorf("whatsapp sender does not use the LastInbound given to FromEnv")
+	}
+	t.Setenv("ADUAN_WA_API_BASE", "http://127.0.0.1:9/v99.0")
+	t.Setenv("ADUAN_WA_TEMPLATE_UPDATE", "kabar_aduan")
+	if c := FromEnv(nil).For(ChannelWhatsApp).(*WhatsAppSender).Config; c.APIBase != "http://127.0.0.1:9/v99.0" ||
+		c.TemplateUpdate != "kabar_aduan" {
+		t.Errorf("whatsapp config from env %+v", c)
+	}
+	sms, ok := s.For(ChannelSMS).(*SMSSender)
+	if !ok || sms.Config.URL != "https://sms.example.id/send" || sms.Config.APIKey != "sms-key" {
+		t.Errorf("sms: got %T %+v", s.For(ChannelSMS), sms)
+	}
+}
+
+// TestDeliverReceipts: each sender says how it delivered, so the outbox can tell a row
+// the log stand-in took from one a provider took.
+func TestDeliverReceipts(t *testing.T) {
+	ctx := context.Background()
+	quiet := LogSender{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rec := &recordSender{}
+	s := Senders{ChannelLog: quiet, ChannelEmail: rec}
+	for ch, want := range map[string]string{ChannelWhatsApp: "log", ChannelSMS: "log", ChannelLog: "log", ChannelEmail: "*notify.recordSender"} {
+		rc, err := s.Deliver(ctx, store.Notification{Channel: ch})
+		if err != nil || rc.Via != want {
+			t.Errorf("%s: receipt %+v err %v, want via %q", ch, rc, err, want)
+		}
+	}
+	if rc, _ := (Senders{ChannelLog: &quiet}).Deliver(ctx, store.Notification{Channel: ChannelSMS}); rc.Via != "log" {
+		t.Errorf("*LogSender: via %q", rc.Via)
 	}
 }
 

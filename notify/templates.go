@@ -22,6 +22,10 @@ const (
 
 // Data is everything a notification text may say. It deliberately has no field for the
 // complainant's name, contact or words, nor for any staff username.
+//
+// Question, AnswerTitle and Answer are staff-written texts meant for the complainant
+// (the admin's question, the answer): they reach complainant texts only, never a staff
+// text, and a complaint's go to its own complainant alone.
 type Data struct {
 	Code   string
 	Status domain.Status
@@ -33,6 +37,15 @@ type Data struct {
 	// BaseURL is ADUAN_PUBLIC_URL: staff texts link to the staff view, complainant texts
 	// to the public tracking view.
 	BaseURL string
+	// Channel is the recipient's channel (ChannelWhatsApp, ...): a complainant text asks
+	// them to reply to the message only where a reply reaches us (WhatsApp, SMS).
+	Channel string
+	// Question is the admin's question (NotifyQuestion).
+	Question string
+	// AnswerTitle and Answer are the published title and answer (NotifyAnswer), or the
+	// answer alone of a complaint closed without publishing (NotifyAnswerPrivate).
+	AnswerTitle string
+	Answer      string
 }
 
 // Message is a rendered notification.
@@ -56,6 +69,9 @@ func FormatWITA(t time.Time) string {
 // view is what the templates see.
 type view struct {
 	Code, StatusLabel, Pokja, Partner, Deadline, Link string
+	// Complainant texts only.
+	Question, AnswerTitle, Answer string
+	Reply                         bool
 }
 
 const staffFooter = `{{if .Pokja}}
@@ -93,6 +109,23 @@ var sources = map[string]string{
 		complainantFooter,
 	"no_reply_closed.pelapor": `Aduan Anda {{.Code}} kami tutup karena informasi tambahan yang kami minta belum kami terima` +
 		`{{if .Deadline}} hingga {{.Deadline}}{{end}}. Anda dapat menyampaikan aduan baru kapan saja.` + complainantFooter,
+	// Closing the loop: what the complainant hears on the channel they used.
+	"ack.pelapor": `Terima kasih, aduan Anda sudah kami terima dengan kode {{.Code}}. Simpan kode ini.` +
+		`{{if .Reply}} Pantau statusnya di {{.Link}} atau balas pesan ini untuk menambahkan keterangan.` +
+		`{{else}} Pantau statusnya di {{.Link}}{{end}}`,
+	"question.pelapor": `Kami memerlukan keterangan tambahan untuk aduan Anda {{.Code}}{{if .Question}}:
+{{.Question}}{{else}}.{{end}}
+{{if .Reply}}Silakan balas pesan ini dengan jawaban Anda{{else}}Silakan kirim jawaban Anda melalui halaman aduan Anda{{end}}` +
+		`{{if .Deadline}} sebelum {{.Deadline}}{{end}}.` + complainantFooter,
+	"answer.pelapor": `{{if .Answer}}Terima kasih sudah menunggu. Berikut jawaban atas aduan Anda {{.Code}}:{{if .AnswerTitle}}
+{{.AnswerTitle}}{{end}}
+{{.Answer}}
+Jawaban ini juga kami umumkan tanpa identitas Anda.` +
+		`{{else}}Aduan Anda {{.Code}} sudah dijawab dan jawabannya kami umumkan tanpa identitas Anda.{{end}}` + complainantFooter,
+	"answer_private.pelapor": `{{if .Answer}}Terima kasih sudah menunggu. Berikut jawaban atas aduan Anda {{.Code}}:
+{{.Answer}}
+Jawaban ini hanya untuk Anda dan tidak kami umumkan.{{else}}Aduan Anda {{.Code}} sudah selesai kami tangani.{{end}}` +
+		complainantFooter,
 	"generic.pelapor": `Ada kabar tentang aduan Anda {{.Code}}: status saat ini {{.StatusLabel}}.` +
 		`{{if .Deadline}} Batas waktu: {{.Deadline}}.{{end}}` + complainantFooter,
 }
@@ -114,6 +147,10 @@ var subjects = map[domain.NotifyKind]string{
 	domain.NotifyOverallReminder:   "Pengingat batas waktu penyelesaian",
 	domain.NotifyOverallEscalation: "Eskalasi batas waktu penyelesaian",
 	domain.NotifyNoReplyClosed:     "Aduan ditutup",
+	domain.NotifyAck:               "Aduan Anda diterima",
+	domain.NotifyQuestion:          "Keterangan tambahan diperlukan",
+	domain.NotifyAnswer:            "Jawaban aduan Anda",
+	domain.NotifyAnswerPrivate:     "Jawaban aduan Anda",
 }
 
 // Subject is the e-mail subject of a notification, e.g. "[Aduan] Pengingat — ADU-7K3Q-XW2M".
@@ -145,6 +182,8 @@ func Render(kind domain.NotifyKind, audience Audience, d Data) (Message, error) 
 		v.Link = base + "/api/v1/staff/complaints/" + d.Code
 	} else {
 		v.Link = base + "/api/v1/complaints/" + d.Code
+		v.Question, v.AnswerTitle, v.Answer = d.Question, d.AnswerTitle, d.Answer
+		v.Reply = d.Channel == ChannelWhatsApp || d.Channel == ChannelSMS
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {

@@ -43,3 +43,21 @@ ensure_postgres() {
     psql "$admin_url" -qc "CREATE DATABASE \"$db\""
   fi
 }
+
+# ensure_chromium installs Debian's headless-capable Chromium for the browser test of the
+# web form (/lapor) when it is missing and we may install packages (root, apt-get). Quiet
+# and idempotent; without it the browser test is skipped (or fails when integration is
+# required).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Chromium (apt-get; for the web form's browser test)"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
+        >/dev/null 2> >(grep -v '^debconf: delaying' >&2); }; then
+      echo "==> installing Chromium failed: the browser test will not run" >&2
+    fi
+  else
+    echo "==> no /usr/bin/chromium and cannot install it (not root or no apt-get): the browser test will not run" >&2
+  fi
+}

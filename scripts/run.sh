@@ -10,6 +10,10 @@ TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
 export ADUAN_HTTP_ADDR="${ADUAN_HTTP_ADDR:-:8080}"
+# Demo secrets for the provider webhooks, so they can be tried with curl (README).
+export ADUAN_WA_VERIFY_TOKEN="${ADUAN_WA_VERIFY_TOKEN:-demo-verify}"
+export ADUAN_WA_APP_SECRET="${ADUAN_WA_APP_SECRET:-demo-wa-secret}"
+export ADUAN_SMS_SECRET="${ADUAN_SMS_SECRET:-demo-sms-secret}"
 mkdir -p .data bin
 
 ensure_temporal

@@ -7,6 +7,7 @@ source scripts/lib.sh
 
 ensure_temporal
 ensure_postgres
+ensure_chromium
 
 echo "==> gofmt and go vet"
 unformatted="$(gofmt -l .)"
@@ -16,3 +17,8 @@ go vet ./...
 echo "==> go test"
 export ADUAN_REQUIRE_INTEGRATION=1
 go test -count=1 -timeout 20m "$@" ./...
+
+# A short fuzzing run of the webhook parsers: no panic, no 5xx on any input.
+echo "==> fuzzing the webhooks (short)"
+go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/
+go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/

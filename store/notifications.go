@@ -34,10 +34,15 @@ type Notification struct {
 	SentAt    *time.Time     `db:"sent_at"`
 	Attempts  int            `db:"attempts"`
 	LastError sql.NullString `db:"last_error"`
+	// SentVia says which sender delivered the row and how ("log", "smtp",
+	// "whatsapp:text", "whatsapp:template:<name>", "sms"): a WhatsApp or SMS row sent
+	// via "log" reached nobody. ProviderRef is the provider's message id, if any.
+	SentVia     sql.NullString `db:"sent_via"`
+	ProviderRef sql.NullString `db:"provider_ref"`
 }
 
 const notificationColumns = `id, dedupe_key, code, kind, recipient, channel, address, template, text, due_at,
-	created_at, sent_at, attempts, last_error`
+	created_at, sent_at, attempts, last_error, sent_via, provider_ref`
 
 // EnqueueNotifications writes notifications to the outbox in one transaction. A row
 // whose dedupe key already exists is left as it is (sent or not), so enqueueing the same
@@ -73,11 +78,13 @@ func (db *DB) UnsentNotifications(ctx context.Context, dedupeKeyPrefix string) (
 	return rows, err
 }
 
-// MarkNotificationSent records that a notification was delivered (counting the attempt).
-// A notification already marked sent keeps its first time.
-func (db *DB) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE notifications SET sent_at = $2, attempts = attempts + 1
-		WHERE id = $1 AND sent_at IS NULL`, id, at)
+// MarkNotificationSent records that a notification was delivered (counting the attempt),
+// by which sender (via) and under which provider message id (ref, "" for none). A
+// notification already marked sent keeps its first record.
+func (db *DB) MarkNotificationSent(ctx context.Context, id int64, at time.Time, via, ref string) error {
+	_, err := db.ExecContext(ctx, `UPDATE notifications SET sent_at = $2, attempts = attempts + 1,
+			sent_via = $3, provider_ref = $4
+		WHERE id = $1 AND sent_at IS NULL`, id, at, nullable(via), nullable(ref))
 	return err
 }
 

@@ -20,9 +20,10 @@ const WorkflowName = "Complaint"
 // QueryState returns the live domain.CaseState.
 const QueryState = "state"
 
-// changeWorkingTimeSLA marks the move from calendar-time deadlines kept in the workflow
-// (version DefaultVersion, see legacy.go) to working-time plans with reminders and
-// escalations (version 1).
+// changeWorkingTimeSLA versions the workflow's behaviour: DefaultVersion kept
+// calendar-time deadlines in the workflow (see legacy.go); 1 brought working-time plans
+// with reminders and escalations; 2 also writes to the complainant on their channel
+// (acknowledgement, question, answer).
 const changeWorkingTimeSLA = "working-time-sla"
 
 // Input starts (or continues) a complaint workflow.
@@ -46,6 +47,8 @@ type complaint struct {
 	state domain.CaseState
 	// plans says whether this run keeps working-time plans (false: a run from before).
 	plans bool
+	// tellsComplainant says whether this run writes to the complainant (false: from before).
+	tellsComplainant bool
 	// policy is the calendar-time policy of runs from before working-time plans.
 	policy domain.Policy
 	sla    *domain.SLAPolicy
@@ -66,7 +69,8 @@ type complaint struct {
 // Complaint is the workflow function.
 func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 	w := &complaint{state: in.Case, policy: in.Policy.WithDefaults(), sla: in.SLA, stageSeq: in.StageSeq}
-	w.plans = workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 1) == 1
+	version := workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 2)
+	w.plans, w.tellsComplainant = version >= 1, version >= 2
 	if in.Stage != nil {
 		w.stage = *in.Stage
 	}
@@ -78,6 +82,11 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 		return w.state, err
 	}
 	w.describe(ctx)
+	if w.tellsComplainant && w.state.Status == domain.StatusReceived && w.state.Seq == 1 &&
+		workflow.GetInfo(ctx).ContinuedExecutionRunID == "" {
+		// The complainant learns their code and tracking link on the channel they used.
+		w.notify(ctx, w.state.Code+"/ack", domain.NotifyAck, workflow.Now(ctx))
+	}
 
 	for {
 		wake, ok := w.nextWake()

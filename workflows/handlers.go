@@ -205,5 +205,17 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 	case domain.ActionNote:
 		// An internal note changes nothing but the audit trail.
 	}
-	return w.record(ctx, req.Actor, action, note)
+	state, err := w.record(ctx, req.Actor, action, note)
+	if err == nil && w.tellsComplainant {
+		// What the complainant must hear goes to them on their channel.
+		tell := map[domain.Action]domain.NotifyKind{
+			domain.ActionRequestInfo: domain.NotifyQuestion,
+			domain.ActionPublish:     domain.NotifyAnswer,
+			domain.ActionClose:       domain.NotifyAnswerPrivate,
+		}
+		if kind, ok := tell[action]; ok {
+			w.notify(ctx, fmt.Sprintf("%s/%s/%d", state.Code, kind, state.Seq), kind, workflow.Now(ctx))
+		}
+	}
+	return state, err
 }

@@ -81,6 +81,39 @@ func TestLifecycleState(t *testing.T) {
 	}
 }
 
+// The complainant hears, on their channel, what concerns them: the acknowledgement, the
+// question, the published answer; staff-only steps send them nothing.
+func TestComplainantIsTold(t *testing.T) {
+	h := newHarness(t)
+	h.send(1*time.Hour, "request_info", body("request_info", "admin"))
+	h.send(2*time.Hour, "info", body("info", "complainant"))
+	h.send(3*time.Hour, "triage", body("triage", "admin"))
+	h.send(4*time.Hour, "answer", body("answer", "pokja"))
+	h.send(5*time.Hour, "publish", body("publish", "admin"))
+	h.run(startState(domain.StatusReceived), nil, 6*time.Hour)
+	var kinds []domain.NotifyKind
+	for _, n := range h.sent() {
+		kinds = append(kinds, n.req.Kind)
+	}
+	want := []domain.NotifyKind{domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer}
+	if len(kinds) != len(want) || kinds[0] != want[0] || kinds[1] != want[1] || kinds[2] != want[2] {
+		t.Fatalf("complainant told %v, want %v", kinds, want)
+	}
+	if k := h.sent()[2].req.Key; k != "ADU-TEST-0001/answer/6" {
+		t.Errorf("answer key %q", k)
+	}
+
+	// A complaint closed without publishing sends the answer privately.
+	h2 := newHarness(t)
+	start := startState(domain.StatusReadyToPublish)
+	start.Confidential = true
+	h2.send(time.Hour, "close", domain.ActionRequest{Actor: actorOf("admin"), Note: "Disampaikan langsung"})
+	h2.run(start, nil, 2*time.Hour)
+	if ns := h2.sent(); len(ns) != 1 || ns[0].req.Kind != domain.NotifyAnswerPrivate {
+		t.Fatalf("private close told %+v", ns)
+	}
+}
+
 // An approve without an edited answer publishes the partner's answer as it stands.
 func TestApproveKeepsPartnerAnswer(t *testing.T) {
 	h := newHarness(t)

@@ -180,12 +180,22 @@ func TestAwaitingInfoClosesWithoutReply(t *testing.T) {
 		t.Fatalf("closing event %+v", closing)
 	}
 	got := noticesOf(h.sent())
-	want := []sentNotice{{"2026-12-08 10:00", domain.NotifyReminder}, {"2026-12-15 10:00", domain.NotifyNoReplyClosed}}
-	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+	want := []sentNotice{
+		{"2026-12-01 09:00", domain.NotifyAck},      // the code, on intake
+		{"2026-12-01 10:00", domain.NotifyQuestion}, // the admin's question
+		{"2026-12-08 10:00", domain.NotifyReminder}, // one reminder to the complainant
+		{"2026-12-15 10:00", domain.NotifyNoReplyClosed},
+	}
+	if len(got) != len(want) {
 		t.Fatalf("notifications %v, want %v", got, want)
 	}
-	if h.sent()[0].req.Status != domain.StatusAwaitingInfo {
-		t.Errorf("the reminder went to %s's party, want the complainant (awaiting_info)", h.sent()[0].req.Status)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("notification %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if h.sent()[2].req.Status != domain.StatusAwaitingInfo {
+		t.Errorf("the reminder went to %s's party, want the complainant (awaiting_info)", h.sent()[2].req.Status)
 	}
 	if !h.env.IsWorkflowCompleted() {
 		// The cancel at 60 days ends it otherwise; the archive point comes after 30 working days.

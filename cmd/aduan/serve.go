@@ -127,7 +127,9 @@ func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
 		}
 	}
 	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue,
-		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst, TrustedProxies: proxies}
+		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst, TrustedProxies: proxies,
+		WAVerifyToken: os.Getenv("ADUAN_WA_VERIFY_TOKEN"), WAAppSecret: os.Getenv("ADUAN_WA_APP_SECRET"),
+		SMSSecret: os.Getenv("ADUAN_SMS_SECRET")}
 }
 
 // serveHTTP serves the API until ctx ends, then drains in-flight requests.
@@ -152,7 +154,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, deps api.Deps) error {
 // runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
 func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
 	w := worker.New(tc, db, cfg.TaskQueue,
-		&activities.Notifier{DB: db, Senders: notify.FromEnv(), BaseURL: cfg.PublicBaseURL})
+		&activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
