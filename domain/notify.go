@@ -54,5 +54,15 @@ type NotifyRequest struct {
 	Due time.Time `json:"due"`
 }
 
+// ActivityPublishExternal pushes a published answer to the regency's external sites
+// (signed webhook, WordPress); its argument is a PublishRequest.
+const ActivityPublishExternal = "PublishExternal"
+
+// PublishRequest names the published complaint to push; the activity reads the public
+// record (title, answer, place, category) from PostgreSQL.
+type PublishRequest struct {
+	Code string `json:"code"`
+}
+
 // ActivityNotify is the registered name of the notify activity.
 const ActivityNotify = "Notify"
