@@ -30,6 +30,8 @@ type recipient struct {
 	audience notify.Audience
 	channel  string
 	address  string
+	// code is another complaint whose complainant this is (a merged duplicate's), or "".
+	code string
 }
 
 // Notify writes a notification to the outbox for every recipient of the occasion, then
@@ -120,7 +122,7 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 		}
 	case domain.NotifyNoReplyClosed:
 		complainant = true
-	case domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate:
+	case domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate, domain.NotifyDuplicate:
 		// Closing the loop: the complainant alone, on the channel they used.
 		complainant = true
 	default:
@@ -137,7 +139,24 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 			return nil, fmt.Errorf("complainant contact of %s: %w", req.Code, err)
 		}
 		ch, addr := notify.ComplainantRoute(c)
-		return []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr}}, nil
+		out := []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr}}
+		if req.Kind == domain.NotifyAnswer {
+			// Whoever reported the same failure, merged into this complaint, hears the answer too.
+			dups, err := n.DB.DuplicatesOf(ctx, req.Code)
+			if err != nil {
+				return nil, fmt.Errorf("duplicates of %s: %w", req.Code, err)
+			}
+			for _, d := range dups {
+				dc, err := n.DB.ComplainantContact(ctx, d)
+				if err != nil {
+					return nil, fmt.Errorf("complainant contact of %s: %w", d, err)
+				}
+				ch, addr := notify.ComplainantRoute(dc)
+				out = append(out, recipient{name: store.ComplainantRecipient, audience: notify.AudienceComplainant,
+					channel: ch, address: addr, code: d})
+			}
+		}
+		return out, nil
 	}
 	if len(staff) == 0 {
 		// Nobody active holds the ball (an empty pokja, say): that itself needs a
@@ -189,6 +208,10 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 			DedupeKey: req.Key + "/" + r.name, Code: req.Code, Kind: req.Kind, Recipient: r.name,
 			Channel: r.channel, Template: msg.Template, Text: msg.Text, DueAt: due,
 		}
+		if r.code != "" { // a merged duplicate's complainant: the row belongs to their complaint
+			row.DedupeKey += "/" + r.code
+			row.Code = r.code
+		}
 		row.Address.String, row.Address.Valid = r.address, r.address != ""
 		rows = append(rows, row)
 	}
@@ -206,7 +229,7 @@ const textsSettleAttempts = 5
 // ever go into the complainant's own text (notify.Render ignores them for staff).
 func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyRequest, data *notify.Data) error {
 	switch req.Kind {
-	case domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate:
+	case domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate, domain.NotifyDuplicate:
 	default:
 		return nil
 	}
@@ -231,6 +254,8 @@ func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyReques
 		if t.Answer == "" {
 			missing = "answer"
 		}
+	case domain.NotifyDuplicate:
+		data.DuplicateOf = t.DuplicateOf
 	}
 	if missing != "" && activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt < textsSettleAttempts {
 		// Not written yet: try again shortly rather than send a text without it.

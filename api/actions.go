@@ -48,6 +48,16 @@ func (s *server) act(c *gin.Context) {
 	req := body.ActionRequest
 	req.Actor = actor
 	req.Normalize()
+	var redactions []domain.Redaction
+	if action == domain.ActionPublish {
+		// The public text never carries a phone number, e-mail address or NIK; the admin
+		// sees what was taken out (response and audit note).
+		var rt, ra []domain.Redaction
+		req.PublicTitle, rt = domain.Redact(req.PublicTitle)
+		req.PublicAnswer, ra = domain.Redact(req.PublicAnswer)
+		redactions = mergeRedactions(rt, ra)
+		req.Note = domain.DescribeRedactions(redactions)
+	}
 	fields := map[string]string{}
 	if u := strings.TrimSpace(body.Until); u != "" {
 		t, err := time.Parse(time.RFC3339, u)
@@ -75,7 +85,33 @@ func (s *server) act(c *gin.Context) {
 	if !s.update(c, code, action, req) {
 		return
 	}
+	if redactions != nil {
+		c.Set(redactionsKey, redactions)
+	}
 	s.respondStaffView(c, code, true)
+}
+
+// redactionsKey carries what publish redacted to the staff view of its response.
+const redactionsKey = "aduan.redactions"
+
+// mergeRedactions adds up the redactions of several texts by kind.
+func mergeRedactions(lists ...[]domain.Redaction) []domain.Redaction {
+	var out []domain.Redaction
+	for _, list := range lists {
+		for _, r := range list {
+			found := false
+			for i := range out {
+				if out[i].Kind == r.Kind {
+					out[i].Count += r.Count
+					found = true
+				}
+			}
+			if !found {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 // checkDirectory adds a field error for a pokja or partner the directory does not know.

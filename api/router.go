@@ -104,11 +104,13 @@ func (s *server) router() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	s.registerWeb(r) // the public web form, /lapor (api/web.go)
+	s.registerPublicPages(r) // the public pages, /publik and /lacak (api/public_pages.go)
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/complaints", s.rateLimited, s.submitComplaint)
 	v1.GET("/complaints/:code", s.trackComplaint)
 	v1.POST("/complaints/:code/info", s.rateLimited, s.replyInfo)
+	v1.POST("/complaints/:code/feedback", s.rateLimited, s.submitFeedback)
 	v1.GET("/publications", s.listPublications)
 	v1.GET("/publications/:code", s.getPublication)
 	v1.GET("/directory", s.directory)

@@ -93,5 +93,9 @@ func (s *server) writeStaffView(c *gin.Context, actor domain.Actor, row store.Co
 		unavailable(c, err)
 		return
 	}
-	c.JSON(status, staffViewOf(actor, row, events, messages))
+	v := staffViewOf(actor, row, events, messages)
+	if r, ok := c.Get(redactionsKey); ok {
+		v.Redactions = r.([]domain.Redaction)
+	}
+	c.JSON(status, v)
 }

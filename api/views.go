@@ -93,6 +93,10 @@ type staffView struct {
 	Events           []eventView     `json:"events"`
 	// Messages are what the complainant wrote after intake (replies to questions).
 	Messages []store.Message `json:"messages"`
+	// ReopenCount counts the complainant's "not solved" answers that reopened it.
+	ReopenCount int `json:"reopen_count"`
+	// Redactions, in the response to publish, say what was taken out of the public text.
+	Redactions []domain.Redaction `json:"redactions,omitempty"`
 }
 
 // fullAccess says whether a user sees the complainant's identity and confidential text.
@@ -102,7 +106,7 @@ func fullAccess(a domain.Actor) bool {
 
 func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event, messages []store.Message) staffView {
 	v := staffView{
-		complaintSummary: summaryOf(viewer, c), Messages: messages, Text: c.Text, ReportedCategory: str(c.ReportedCategory),
+		complaintSummary: summaryOf(viewer, c), Messages: messages, ReopenCount: c.ReopenCount, Text: c.Text, ReportedCategory: str(c.ReportedCategory),
 		Anonymous: c.Anonymous, TakenBy: str(c.TakenBy), Question: str(c.Question), Answer: str(c.Answer),
 		PartnerAnswer: str(c.PartnerAnswer), PublicTitle: str(c.PublicTitle), PublicAnswer: str(c.PublicAnswer),
 		RejectReason: str(c.RejectReason), DuplicateOf: str(c.DuplicateOf), PublishedAt: c.PublishedAt,

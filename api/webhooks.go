@@ -124,9 +124,19 @@ func (s *server) takeMessage(c *gin.Context, m inbound) (time.Duration, error) {
 	if !found {
 		return s.openByMessage(c, m, phone, text)
 	}
-	id, _, err := s.DB.AddInboundMessage(ctx, open.Code, m.Channel, text, m.ID)
+	id, created, err := s.DB.AddInboundMessage(ctx, open.Code, m.Channel, text, m.ID)
 	if err != nil {
 		return 0, err
+	}
+	if open.Status == domain.StatusPublished {
+		// "YA" / "BELUM": the answer to "did this solve your problem?".
+		if satisfied, ok := feedbackWords(text); ok && created {
+			if status, _ := s.giveFeedback(c, open.Code, satisfied, text); status == http.StatusServiceUnavailable {
+				_ = s.DB.ForgetMessage(ctx, id) // the provider's retry must find it new
+				return 0, errors.New("feedback could not be recorded")
+			}
+		}
+		return 0, nil
 	}
 	if open.Status != domain.StatusAwaitingInfo {
 		slog.Info("inbound message attached to an open complaint", "code", open.Code, "channel", m.Channel)

@@ -26,7 +26,12 @@ const (
 	ActionNote          Action = "note"
 	// ActionInfo is the complainant's reply to request_info (public endpoint).
 	ActionInfo Action = "info"
+	// ActionFeedback is the complainant's answer to "did this solve your problem?".
+	ActionFeedback Action = "feedback"
 )
+
+// MaxReopens is how often a complainant's "not solved" sends a complaint back to its pokja.
+const MaxReopens = 2
 
 // ActionClose finishes a complaint without publishing it: an admin closes one whose
 // answer went to the complainant privately (the only end for a confidential complaint),
@@ -37,6 +42,8 @@ const ActionClose Action = "close"
 const (
 	ActionSubmit  Action = "submit"
 	ActionOverdue Action = "overdue"
+	// ActionReopen records a complaint sent back to its pokja by the complainant's "no".
+	ActionReopen Action = "reopen"
 	// ActionEscalate records the second escalation level (the head of office).
 	ActionEscalate Action = "escalate"
 )
@@ -79,6 +86,7 @@ var ActionSpecs = map[Action]ActionSpec{
 	ActionExtend:        {Roles: []Role{RoleSupervisor}, AnyOpen: true},
 	ActionNote:          {Roles: []Role{RoleAdmin, RoleSupervisor, RolePokja, RolePartner}, Assign: AssignViewer, Any: true},
 	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}},
+	ActionFeedback:      {Roles: []Role{RoleComplainant}, From: []Status{StatusPublished}},
 }
 
 // StaffActions lists the actions of the staff endpoint in the order of API.md, then ours.
@@ -135,6 +143,10 @@ type ActionRequest struct {
 	// workflow, which gets MessageID (the reply stored in PostgreSQL) instead.
 	Text      string `json:"text,omitempty"`
 	MessageID int64  `json:"message_id,omitempty"`
+	// Satisfied and FeedbackID carry the complainant's feedback; its comment stays in
+	// PostgreSQL (complaint_feedback) like everything else they write.
+	Satisfied  *bool `json:"satisfied,omitempty"`
+	FeedbackID int64 `json:"feedback_id,omitempty"`
 }
 
 // Text limits, in characters.
@@ -253,6 +265,11 @@ func ValidateFields(a Action, r ActionRequest) map[string]string {
 		if r.MessageID <= 0 {
 			need("text", r.Text, MaxIntakeText)
 		}
+	case ActionFeedback:
+		if r.Satisfied == nil {
+			f["satisfied"] = msgRequired
+		}
+		optional("comment", r.Text, MaxNote)
 	default:
 		f["action"] = msgUnknown
 	}

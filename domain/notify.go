@@ -35,6 +35,9 @@ const (
 	// NotifyAnswerPrivate carries the answer of a complaint closed without publishing
 	// (complaints.answer), e.g. a confidential one.
 	NotifyAnswerPrivate NotifyKind = "answer_private"
+	// NotifyDuplicate tells a complainant whose complaint was merged into another which
+	// one carries theirs (complaints.duplicate_of).
+	NotifyDuplicate NotifyKind = "duplicate"
 )
 
 // NotifyRequest asks the notify activity to write notifications to the outbox and

@@ -33,6 +33,8 @@ type CaseState struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	// CloseReason says why the workflow closed the complaint by itself (no_reply).
 	CloseReason string `json:"close_reason,omitempty"`
+	// ReopenCount counts the complainant's "not solved" that sent it back to its pokja.
+	ReopenCount int `json:"reopen_count,omitempty"`
 	// OverallDeadline is the legal limit from a complete report to its answer.
 	OverallDeadline *time.Time `json:"overall_deadline,omitempty"`
 	OverallOverdue  bool       `json:"overall_overdue,omitempty"`

@@ -106,7 +106,7 @@ func TestRenderEveryKind(t *testing.T) {
 						t.Errorf("%s: no staff link: %q", name, txt)
 					}
 				} else {
-					if strings.Contains(txt, "/staff/") || !strings.Contains(txt, "http://x/api/v1/complaints/ADU-7K3Q-XW2M") {
+					if strings.Contains(txt, "/staff/") || !strings.Contains(txt, "http://x/lacak/ADU-7K3Q-XW2M") {
 						t.Errorf("%s: want the public tracking link only: %q", name, txt)
 					}
 					// Which group handles it is staff business.
@@ -136,7 +136,8 @@ func TestDataCarriesNothingPersonal(t *testing.T) {
 		fields = append(fields, rt.Field(i).Name)
 	}
 	sort.Strings(fields)
-	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "Partner", "Pokja", "Question", "Status"}
+	// DuplicateOf (added deliberately) is another complaint's code: not personal.
+	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "DuplicateOf", "Partner", "Pokja", "Question", "Status"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("notify.Data has fields %v, want %v", fields, want)
 	}

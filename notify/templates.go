@@ -46,6 +46,8 @@ type Data struct {
 	// answer alone of a complaint closed without publishing (NotifyAnswerPrivate).
 	AnswerTitle string
 	Answer      string
+	// DuplicateOf is the complaint that carries a merged duplicate (NotifyDuplicate).
+	DuplicateOf string
 }
 
 // Message is a rendered notification.
@@ -71,6 +73,7 @@ type view struct {
 	Code, StatusLabel, Pokja, Partner, Deadline, Link string
 	// Complainant texts only.
 	Question, AnswerTitle, Answer string
+	DuplicateOf                   string
 	Reply                         bool
 }
 
@@ -121,7 +124,13 @@ var sources = map[string]string{
 {{.AnswerTitle}}{{end}}
 {{.Answer}}
 Jawaban ini juga kami umumkan tanpa identitas Anda.` +
-		`{{else}}Aduan Anda {{.Code}} sudah dijawab dan jawabannya kami umumkan tanpa identitas Anda.{{end}}` + complainantFooter,
+		`{{else}}Aduan Anda {{.Code}} sudah dijawab dan jawabannya kami umumkan tanpa identitas Anda.{{end}}
+Apakah jawaban ini menyelesaikan masalah Anda? ` +
+		`{{if .Reply}}Balas YA jika sudah selesai, atau BELUM disertai keterangan jika belum.{{else}}Beri tanggapan di {{.Link}}{{end}}` +
+		complainantFooter,
+	"duplicate.pelapor": `Aduan Anda {{.Code}} kami gabungkan dengan aduan {{if .DuplicateOf}}{{.DuplicateOf}}{{else}}lain{{end}}` +
+		` yang melaporkan masalah yang sama, agar ditangani sekaligus. Perkembangannya dapat Anda pantau di {{.Link}},` +
+		` dan jawabannya akan kami kirimkan juga kepada Anda.` + complainantFooter,
 	"answer_private.pelapor": `{{if .Answer}}Terima kasih sudah menunggu. Berikut jawaban atas aduan Anda {{.Code}}:
 {{.Answer}}
 Jawaban ini hanya untuk Anda dan tidak kami umumkan.{{else}}Aduan Anda {{.Code}} sudah selesai kami tangani.{{end}}` +
@@ -151,6 +160,7 @@ var subjects = map[domain.NotifyKind]string{
 	domain.NotifyQuestion:          "Keterangan tambahan diperlukan",
 	domain.NotifyAnswer:            "Jawaban aduan Anda",
 	domain.NotifyAnswerPrivate:     "Jawaban aduan Anda",
+	domain.NotifyDuplicate:         "Aduan Anda digabungkan",
 }
 
 // Subject is the e-mail subject of a notification, e.g. "[Aduan] Pengingat — ADU-7K3Q-XW2M".
@@ -181,8 +191,8 @@ func Render(kind domain.NotifyKind, audience Audience, d Data) (Message, error) 
 		v.Pokja, v.Partner = d.Pokja, d.Partner
 		v.Link = base + "/api/v1/staff/complaints/" + d.Code
 	} else {
-		v.Link = base + "/api/v1/complaints/" + d.Code
-		v.Question, v.AnswerTitle, v.Answer = d.Question, d.AnswerTitle, d.Answer
+		v.Link = base + "/lacak/" + d.Code
+		v.Question, v.AnswerTitle, v.Answer, v.DuplicateOf = d.Question, d.AnswerTitle, d.Answer, d.DuplicateOf
 		v.Reply = d.Channel == ChannelWhatsApp || d.Channel == ChannelSMS
 	}
 	var b strings.Builder

@@ -17,13 +17,13 @@ func TestRenderAckExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "Terima kasih, aduan Anda sudah kami terima dengan kode ADU-7K3Q-XW2M. Simpan kode ini. Pantau statusnya di " +
-		"https://aduan.mamujukab.go.id/api/v1/complaints/ADU-7K3Q-XW2M atau balas pesan ini untuk menambahkan keterangan."
+		"https://aduan.mamujukab.go.id/lacak/ADU-7K3Q-XW2M atau balas pesan ini untuk menambahkan keterangan."
 	if m.Template != "ack.pelapor" || m.Text != want {
 		t.Errorf("got %s %q\nwant %q", m.Template, m.Text, want)
 	}
 	// By e-mail a reply does not reach us: no "balas pesan ini", and the link ends the text.
 	m, _ = Render(domain.NotifyAck, AudienceComplainant, Data{Code: "ADU-7K3Q-XW2M", BaseURL: "http://x", Channel: ChannelEmail})
-	if strings.Contains(m.Text, "balas") || !strings.HasSuffix(m.Text, "http://x/api/v1/complaints/ADU-7K3Q-XW2M") {
+	if strings.Contains(m.Text, "balas") || !strings.HasSuffix(m.Text, "http://x/lacak/ADU-7K3Q-XW2M") {
 		t.Errorf("ack by e-mail: %q", m.Text)
 	}
 	if got := Subject(store.Notification{Kind: domain.NotifyAck, Code: "ADU-7K3Q-XW2M"}); got != "[Aduan] Aduan Anda diterima — ADU-7K3Q-XW2M" {
@@ -66,7 +66,7 @@ func TestRenderComplainantKinds(t *testing.T) {
 					if !strings.Contains(txt, "ADU-7K3Q-XW2M") || !strings.Contains(txt, "aduan Anda") && !strings.Contains(txt, "Aduan Anda") {
 						t.Errorf("%s: no code: %q", name, txt)
 					}
-					if strings.Contains(txt, "/staff/") || !strings.Contains(txt, "http://x/api/v1/complaints/ADU-7K3Q-XW2M") {
+					if strings.Contains(txt, "/staff/") || !strings.Contains(txt, "http://x/lacak/ADU-7K3Q-XW2M") {
 						t.Errorf("%s: want the public tracking link only: %q", name, txt)
 					}
 					if strings.Contains(txt, "Pokja") || strings.Contains(txt, "Yayasan") {

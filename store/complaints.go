@@ -143,13 +143,13 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
 			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
 			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
-			overall_deadline = $22, overall_overdue = $23, close_reason = $24
+			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25
 		WHERE code = $1 AND last_seq < $21`,
 		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
 		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
 		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
 		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
-		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason))
+		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount)
 	if err != nil {
 		return err
 	}
@@ -191,6 +191,7 @@ type Complaint struct {
 	OverallDeadline  *time.Time     `db:"overall_deadline"`
 	OverallOverdue   bool           `db:"overall_overdue"`
 	CloseReason      sql.NullString `db:"close_reason"`
+	ReopenCount      int            `db:"reopen_count"`
 	Question         sql.NullString `db:"question"`
 	Answer           sql.NullString `db:"answer"`
 	PartnerAnswer    sql.NullString `db:"partner_answer"`
@@ -210,7 +211,7 @@ type Complaint struct {
 const complaintColumns = `code, channel, text, name, phone, email, anonymous, kecamatan, desa, reported_category,
 	taken_by, created_at, status, confidential, pokja, partner, category, priority, title, deadline,
 	(overdue OR overall_overdue OR (deadline < now() AND status IN ` + staffStages + `)) AS overdue,
-	overall_deadline, overall_overdue, close_reason,
+	overall_deadline, overall_overdue, close_reason, reopen_count,
 	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
 	published_at, closed_at, updated_at, last_seq, workflow_started`
 
@@ -224,7 +225,7 @@ func (c Complaint) CaseState() domain.CaseState {
 		PartnerAnswer: c.PartnerAnswer.String, PublicTitle: c.PublicTitle.String, PublicAnswer: c.PublicAnswer.String,
 		RejectReason: c.RejectReason.String, DuplicateOf: c.DuplicateOf.String, PublishedAt: c.PublishedAt,
 		ClosedAt: c.ClosedAt, Seq: c.LastSeq, OverallDeadline: c.OverallDeadline, OverallOverdue: c.OverallOverdue,
-		CloseReason: c.CloseReason.String,
+		CloseReason: c.CloseReason.String, ReopenCount: c.ReopenCount,
 	}
 }
 

@@ -37,16 +37,27 @@ type ComplainantTexts struct {
 	Answer       string `db:"answer"`
 	PublicTitle  string `db:"public_title"`
 	PublicAnswer string `db:"public_answer"`
+	DuplicateOf  string `db:"duplicate_of"`
 }
 
 // ComplainantTexts reads a complaint's question and answers.
 func (db *DB) ComplainantTexts(ctx context.Context, code string) (ComplainantTexts, error) {
 	var t ComplainantTexts
 	err := db.GetContext(ctx, &t, `SELECT coalesce(question, '') AS question, coalesce(answer, '') AS answer,
-			coalesce(public_title, '') AS public_title, coalesce(public_answer, '') AS public_answer
+			coalesce(public_title, '') AS public_title, coalesce(public_answer, '') AS public_answer,
+			coalesce(duplicate_of, '') AS duplicate_of
 		FROM complaints WHERE code = $1`, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
 	return t, err
+}
+
+// DuplicatesOf lists the complaints rejected as duplicates of code: their complainants
+// hear its answer too.
+func (db *DB) DuplicatesOf(ctx context.Context, code string) ([]string, error) {
+	codes := []string{}
+	err := db.SelectContext(ctx, &codes, `SELECT code FROM complaints
+		WHERE duplicate_of = $1 AND status = 'rejected' AND reject_reason = 'duplicate' ORDER BY created_at`, code)
+	return codes, err
 }

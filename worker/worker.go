@@ -19,8 +19,16 @@ import (
 )
 
 // New builds a worker for the complaint task queue. n delivers notifications (nil: to
-// the log only; its DB defaults to db).
+// the log only; its DB defaults to db). Its PublishExternal activity pushes to no
+// external site; NewWithPublisher chooses the sites.
 func New(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier) sdkworker.Worker {
+	return NewWithPublisher(c, db, taskQueue, n, nil)
+}
+
+// NewWithPublisher is New with the PublishExternal activity's publisher p (nil: one
+// with no sites, which succeeds without pushing anything; its DB defaults to db).
+func NewWithPublisher(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier,
+	p *activities.Publisher) sdkworker.Worker {
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
 	if n == nil {
 		n = &activities.Notifier{}
@@ -28,7 +36,13 @@ func New(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier
 	if n.DB == nil {
 		n.DB = db
 	}
-	Register(w, &activities.Activities{DB: db}, n)
+	if p == nil {
+		p = &activities.Publisher{}
+	}
+	if p.DB == nil {
+		p.DB = db
+	}
+	Register(w, &activities.Activities{DB: db}, n, p)
 	return w
 }
 
@@ -39,10 +53,11 @@ type Registry interface {
 }
 
 // Register registers the workflow and activities under their stable names.
-func Register(r Registry, a *activities.Activities, n *activities.Notifier) {
+func Register(r Registry, a *activities.Activities, n *activities.Notifier, p *activities.Publisher) {
 	r.RegisterWorkflowWithOptions(workflows.Complaint, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	r.RegisterActivityWithOptions(a.ProjectComplaint, activity.RegisterOptions{Name: domain.ActivityProject})
 	r.RegisterActivityWithOptions(n.Notify, activity.RegisterOptions{Name: domain.ActivityNotify})
+	r.RegisterActivityWithOptions(p.PublishExternal, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
 }
 
 // RunRelay starts, every interval, the workflows of complaints that intake recorded while

@@ -120,3 +120,20 @@ func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyK
 		}
 	})
 }
+
+// publishExternal pushes the published answer to the regency's websites, without holding
+// up the workflow: a site that is down is retried, the others are not waited for.
+func (w *complaint) publishExternal(ctx workflow.Context) {
+	req := domain.PublishRequest{Code: w.state.Code}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Minute},
+	})
+	w.notifying++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { w.notifying-- }()
+		if err := workflow.ExecuteActivity(actx, domain.ActivityPublishExternal, req).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("external publishing failed", "code", req.Code, "err", err)
+		}
+	})
+}

@@ -23,7 +23,8 @@ const QueryState = "state"
 // changeWorkingTimeSLA versions the workflow's behaviour: DefaultVersion kept
 // calendar-time deadlines in the workflow (see legacy.go); 1 brought working-time plans
 // with reminders and escalations; 2 also writes to the complainant on their channel
-// (acknowledgement, question, answer).
+// (acknowledgement, question, answer); 3 pushes published answers to the regency's
+// websites and tells a merged duplicate's complainant where theirs went.
 const changeWorkingTimeSLA = "working-time-sla"
 
 // Input starts (or continues) a complaint workflow.
@@ -49,6 +50,8 @@ type complaint struct {
 	plans bool
 	// tellsComplainant says whether this run writes to the complainant (false: from before).
 	tellsComplainant bool
+	// closesLoop says whether this run publishes externally and links duplicates.
+	closesLoop bool
 	// policy is the calendar-time policy of runs from before working-time plans.
 	policy domain.Policy
 	sla    *domain.SLAPolicy
@@ -69,8 +72,8 @@ type complaint struct {
 // Complaint is the workflow function.
 func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 	w := &complaint{state: in.Case, policy: in.Policy.WithDefaults(), sla: in.SLA, stageSeq: in.StageSeq}
-	version := workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 2)
-	w.plans, w.tellsComplainant = version >= 1, version >= 2
+	version := workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 3)
+	w.plans, w.tellsComplainant, w.closesLoop = version >= 1, version >= 2, version >= 3
 	if in.Stage != nil {
 		w.stage = *in.Stage
 	}

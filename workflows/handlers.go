@@ -28,7 +28,7 @@ func rejection(kind, message string, fields map[string]string) error {
 
 // UpdateActions lists every Update the workflow accepts: the staff actions and the
 // complainant's reply.
-var UpdateActions = append(append([]domain.Action{}, domain.StaffActions...), domain.ActionInfo)
+var UpdateActions = append(append([]domain.Action{}, domain.StaffActions...), domain.ActionInfo, domain.ActionFeedback)
 
 func (w *complaint) registerHandlers(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.CaseState, error) {
@@ -135,6 +135,7 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 	s := &w.state
 	note := req.Note
 	now := workflow.Now(ctx)
+	recorded := action
 	switch action {
 	case domain.ActionTriage:
 		s.Pokja, s.Category, s.Priority, s.Title = req.Pokja, req.Category, req.Priority, req.Title
@@ -191,6 +192,23 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 	case domain.ActionClose:
 		s.ClosedAt = &now
 		w.enter(ctx, domain.StatusClosed)
+	case domain.ActionFeedback:
+		switch {
+		case *req.Satisfied:
+			note = fmt.Sprintf("Pelapor menyatakan masalahnya selesai (tanggapan #%d).", req.FeedbackID)
+			s.ClosedAt = &now
+			w.enter(ctx, domain.StatusClosed)
+		case s.ReopenCount < domain.MaxReopens:
+			s.ReopenCount++
+			note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan dibuka kembali ke pokja (ke-%d).", req.FeedbackID, s.ReopenCount)
+			recorded = domain.ActionReopen
+			s.Partner = ""
+			w.enter(ctx, domain.StatusAtPokja)
+		default:
+			note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan sudah dua kali dibuka kembali, kini ditutup.", req.FeedbackID)
+			s.ClosedAt = &now
+			w.enter(ctx, domain.StatusClosed)
+		}
 	case domain.ActionReassign:
 		if req.Pokja != "" {
 			s.Pokja = req.Pokja
@@ -205,7 +223,15 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 	case domain.ActionNote:
 		// An internal note changes nothing but the audit trail.
 	}
-	state, err := w.record(ctx, req.Actor, action, note)
+	state, err := w.record(ctx, req.Actor, recorded, note)
+	if err == nil && w.closesLoop {
+		switch {
+		case action == domain.ActionPublish:
+			w.publishExternal(ctx)
+		case action == domain.ActionReject && req.Reason == "duplicate" && req.DuplicateOf != "":
+			w.notify(ctx, fmt.Sprintf("%s/duplicate/%d", state.Code, state.Seq), domain.NotifyDuplicate, now)
+		}
+	}
 	if err == nil && w.tellsComplainant {
 		// What the complainant must hear goes to them on their channel.
 		tell := map[domain.Action]domain.NotifyKind{

@@ -32,6 +32,7 @@ type harness struct {
 	mu          sync.Mutex
 	projections []domain.Projection
 	notices     []notice
+	pushed      []string
 	outcomes    []*outcome
 }
 
@@ -76,6 +77,12 @@ func newHarness(t *testing.T) *harness {
 		h.notices = append(h.notices, notice{at: env.Now(), req: req})
 		return nil
 	}, activity.RegisterOptions{Name: domain.ActivityNotify})
+	env.RegisterActivityWithOptions(func(_ context.Context, req domain.PublishRequest) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.pushed = append(h.pushed, req.Code)
+		return nil
+	}, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
 	return h
 }
 

@@ -32,7 +32,8 @@ var apiTable = map[domain.Action]struct {
 	"note":           {[]string{"admin", "supervisor", "pokja", "partner"}, "viewer", domain.AllStatuses, ""},
 	"info":           {[]string{"complainant"}, "", []domain.Status{"awaiting_info"}, "received"},
 	// Ours, beyond API.md (see the README's changelog).
-	"close": {[]string{"admin"}, "", []domain.Status{"ready_to_publish"}, "closed"},
+	"close":    {[]string{"admin"}, "", []domain.Status{"ready_to_publish"}, "closed"},
+	"feedback": {[]string{"complainant"}, "", []domain.Status{"published"}, "closed"},
 }
 
 // actors plays every kind of caller: assigned and unassigned groups included.
@@ -73,6 +74,9 @@ func validBody(a domain.Action) domain.ActionRequest {
 		return domain.ActionRequest{Until: &until, Note: "Menunggu data dari desa"}
 	case "info":
 		return domain.ActionRequest{MessageID: 7}
+	case "feedback":
+		yes := true
+		return domain.ActionRequest{Satisfied: &yes, FeedbackID: 3}
 	}
 	return domain.ActionRequest{Note: "Catatan internal"}
 }

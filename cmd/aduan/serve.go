@@ -19,6 +19,7 @@ import (
 	"aduan/config"
 	"aduan/demo"
 	"aduan/notify"
+	"aduan/publish"
 	"aduan/store"
 	"aduan/worker"
 )
@@ -153,8 +154,13 @@ func serveHTTP(ctx context.Context, cfg config.Config, deps api.Deps) error {
 
 // runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
 func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
-	w := worker.New(tc, db, cfg.TaskQueue,
-		&activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL})
+	sites, err := publish.FromEnv(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("publishing to the regency websites: %w", err)
+	}
+	w := worker.NewWithPublisher(tc, db, cfg.TaskQueue,
+		&activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL},
+		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.PublicBaseURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -1,0 +1,120 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxResponse bounds how much of a site's answer is read.
+const maxResponse = 256 << 10
+
+// DefaultTimeout bounds one request when a site sets none. WordPress makes two requests
+// per push, so the activity's start-to-close timeout should allow a minute or more.
+const DefaultTimeout = 20 * time.Second
+
+// answer is a site's answer to one request.
+type answer struct {
+	status int
+	body   []byte
+}
+
+// request sends one request with body (nil: none) and reads the answer. A request that
+// gets no answer (network, timeout) is an error, always retryable.
+func request(ctx context.Context, client *http.Client, timeout time.Duration, method, url string,
+	header http.Header, body []byte) (answer, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		// A malformed URL is the operator's to fix; the record itself is fine.
+		return answer{}, fmt.Errorf("build request: %w", err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "aduan-publish/1")
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
+	if err != nil && res.StatusCode/100 == 2 {
+		// A success whose body broke off: what it says (an id) is lost, so try again.
+		return answer{}, fmt.Errorf("read answer (HTTP %d): %w", res.StatusCode, err)
+	}
+	return answer{status: res.StatusCode, body: raw}, nil
+}
+
+// statusError is the error of a non-2xx answer: permanent for a 4xx other than 408 and
+// 429 (the site rejected this request, and sending it again cannot mend that), retryable
+// for the rest (server errors, timeouts, slow down).
+func statusError(what string, a answer, secrets ...string) error {
+	err := fmt.Errorf("%s answered HTTP %d: %s", what, a.status, redact(strings.TrimSpace(string(a.body)), secrets...))
+	if retryableStatus(a.status) {
+		return err
+	}
+	return Permanent(err)
+}
+
+// retryableStatus says whether a non-2xx answer may pass when tried again.
+func retryableStatus(status int) bool {
+	if status == http.StatusRequestTimeout || status == http.StatusTooManyRequests {
+		return true
+	}
+	return status < 400 || status >= 500
+}
+
+// redact removes the secrets from s (a site's error text) and bounds its length.
+func redact(s string, secrets ...string) string {
+	for _, x := range secrets {
+		if len(x) >= 4 {
+			s = strings.ReplaceAll(s, x, "[…]")
+		}
+	}
+	s = strings.ToValidUTF8(s, "")
+	if utf8.RuneCountInString(s) > 300 {
+		s = string([]rune(s)[:300]) + "…"
+	}
+	return s
+}
+
+// remoteID is the id in a site's JSON answer ("id", a string or a number), if any.
+func remoteID(body []byte) string {
+	var a struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body, &a) != nil || len(a.ID) == 0 {
+		return ""
+	}
+	var str string
+	var num json.Number
+	switch {
+	case json.Unmarshal(a.ID, &str) == nil && str != "" && len(str) <= 200:
+		return str
+	case json.Unmarshal(a.ID, &num) == nil && num != "":
+		return num.String()
+	}
+	return ""
+}
