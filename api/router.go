@@ -103,7 +103,7 @@ func (s *server) router() http.Handler {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	s.registerWeb(r) // the public web form, /lapor (api/web.go)
+	s.registerWeb(r)         // the public web form, /lapor (api/web.go)
 	s.registerPublicPages(r) // the public pages, /publik and /lacak (api/public_pages.go)
 
 	v1 := r.Group("/api/v1")

@@ -18,7 +18,7 @@ var (
 	nikPattern = regexp.MustCompile(`\b\d(?:[ .\-]?\d){15}\b`)
 	// Indonesian phone numbers: +62 / 62 / 0, then 8–12 more digits, grouped freely.
 	publicPhonePattern = regexp.MustCompile(`(?:\+62|\b62|\(0|\b0)[ .\-]?\(?\d{2,4}\)?(?:[ .\-]?\d{2,5}){1,4}\b`)
-	emailPattern  = regexp.MustCompile(`(?i)\b[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}\b`)
+	emailPattern       = regexp.MustCompile(`(?i)\b[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}\b`)
 )
 
 func digitCount(s string) int {
