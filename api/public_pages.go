@@ -250,12 +250,12 @@ func (f publikFilter) query(page int) string {
 }
 
 type publikData struct {
-	Meta                        pageMeta
-	Items                       []publicItem
-	Total, Page, Pages          int
-	Prev, Next                  string
-	Filter                      publikFilter
-	Filtered                    bool
+	Meta                         pageMeta
+	Items                        []publicItem
+	Total, Page, Pages           int
+	Prev, Next                   string
+	Filter                       publikFilter
+	Filtered                     bool
 	Kecamatan, Categories, Pokja []option
 }
 
@@ -402,7 +402,7 @@ func (s *server) lacakFind(c *gin.Context) {
 // lacakCase is one complaint as its tracking page shows it.
 type lacakCase struct {
 	Code, Status, StatusLabel, Explanation string
-	Created, Deadline, Question             string
+	Created, Deadline, Question            string
 	Timeline                               []lacakStep
 	Answer                                 *publicItem
 }
