@@ -234,5 +234,5 @@ func (s *server) startWorkflow(c *gin.Context, in workflows.Input) {
 }
 
 func (s *server) trackingURL(code string) string {
-	return strings.TrimRight(s.PublicBaseURL, "/") + "/api/v1/complaints/" + code
+	return strings.TrimRight(s.PublicBaseURL, "/") + "/lacak/" + code
 }

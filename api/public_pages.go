@@ -576,6 +576,11 @@ func (s *server) lacakFeedback(c *gin.Context) {
 	if !satisfied {
 		msg = "Tanggapan Anda sudah kami terima. Aduan Anda dikembalikan kepada petugas untuk ditindaklanjuti lagi; " +
 			"pantau perkembangannya di halaman aduan Anda."
+		// After the last reopening a "no" closes the complaint instead.
+		if row, err := s.DB.Complaint(c.Request.Context(), code); err == nil && row.Status.Final() {
+			msg = "Tanggapan Anda sudah kami terima dan dicatat. Aduan ini sudah beberapa kali ditindaklanjuti ulang " +
+				"dan kini ditutup; bila masalahnya belum selesai, sampaikan aduan baru atau hubungi Call Center."
+		}
 	}
 	feedbackMessage(c, s, http.StatusOK, "Terima kasih", msg, back)
 }

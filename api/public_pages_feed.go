@@ -81,10 +81,9 @@ func (s *server) publikFeed(c *gin.Context) {
 		if r.PublishedAt != nil {
 			pub = *r.PublishedAt
 		}
+		// What the entry shows changes only when it is published: later internal steps
+		// (feedback, overdue marks) do not make it new again.
 		upd := pub
-		if r.UpdatedAt.After(upd) {
-			upd = r.UpdatedAt
-		}
 		if upd.After(updated) {
 			updated = upd
 		}
@@ -95,6 +94,9 @@ func (s *server) publikFeed(c *gin.Context) {
 			e.Category = []atomCategory{{Term: cat, Label: it.Category}}
 		}
 		feed.Entries = append(feed.Entries, e)
+	}
+	if len(rows) == 0 {
+		updated = time.Now()
 	}
 	feed.Updated = atomTime(updated)
 	out, err := xml.MarshalIndent(feed, "", " ")

@@ -123,6 +123,7 @@ func (s *server) router() http.Handler {
 	staff.GET("/staff/complaints", s.searchComplaints)
 	staff.GET("/staff/complaints/:code", s.staffComplaint)
 	staff.POST("/staff/complaints/:code/actions/:action", s.act)
+	s.registerReports(r, staff) // evaluation reports: API and /staf pages (api/reports.go)
 	return r
 }
 

@@ -174,7 +174,7 @@ func (s *server) webSent(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "private, no-cache")
 	render(c, http.StatusOK, "terkirim", gin.H{
-		"Code": code, "Spelled": spellCode(code), "TrackURL": "/api/v1/complaints/" + code,
+		"Code": code, "Spelled": spellCode(code), "TrackURL": "/lacak/" + code,
 	})
 }
 

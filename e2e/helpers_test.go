@@ -377,7 +377,7 @@ func submitBody(t testing.TB, body map[string]any, headers map[string]string) st
 	if out.Status != "received" {
 		t.Errorf("intake answered status %q, want received", out.Status)
 	}
-	if want := "http://test/api/v1/complaints/" + out.Code; out.TrackingURL != want {
+	if want := "http://test/lacak/" + out.Code; out.TrackingURL != want {
 		t.Errorf("tracking_url %q, want %q", out.TrackingURL, want)
 	}
 	return out.Code

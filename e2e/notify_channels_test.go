@@ -172,7 +172,7 @@ func TestNotifyChannels(t *testing.T) {
 	text, _ := c.Body["text"].(map[string]any)
 	body, _ := text["body"].(string)
 	if body != ack.Text || !strings.Contains(body, "Terima kasih, aduan Anda sudah kami terima dengan kode "+wa) ||
-		!strings.Contains(body, "http://test/api/v1/complaints/"+wa) || !strings.Contains(body, "balas pesan ini") {
+		!strings.Contains(body, "http://test/lacak/"+wa) || !strings.Contains(body, "balas pesan ini") {
 		t.Errorf("ack text %q (row %q)", body, ack.Text)
 	}
 	if ack.Template != "ack.pelapor" || ack.Address.String != waPhone {
@@ -222,7 +222,7 @@ func TestNotifyChannels(t *testing.T) {
 	}
 	param := comps[0].Parameters[0].Text
 	if param != notify.TemplateParam(ans.Text, 900) || !strings.Contains(param, title+" "+answer) ||
-		!strings.Contains(param, "http://test/api/v1/complaints/"+wa) || strings.Contains(param, "\n") {
+		!strings.Contains(param, "http://test/lacak/"+wa) || strings.Contains(param, "\n") {
 		t.Errorf("template parameter %q (row %q)", param, ans.Text)
 	}
 	if ans.Template != "answer.pelapor" {
@@ -268,7 +268,7 @@ func TestNotifyChannels(t *testing.T) {
 		t.Errorf("sms request %+v", c)
 	}
 	if smsText != q.Text || !strings.Contains(smsText, ":\n"+question+"\n") || !strings.Contains(smsText, "balas pesan ini") ||
-		!strings.Contains(smsText, "WITA") || !strings.HasSuffix(smsText, "http://test/api/v1/complaints/"+sms) {
+		!strings.Contains(smsText, "WITA") || !strings.HasSuffix(smsText, "http://test/lacak/"+sms) {
 		t.Errorf("sms text %q (row %q)", smsText, q.Text)
 	}
 	if q.Template != "question.pelapor" || q.Address.String != smsPhone {

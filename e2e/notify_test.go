@@ -266,7 +266,7 @@ func TestNotifyRecipients(t *testing.T) {
 			t.Errorf("complainant text names staff user %q: %q", user, c.Text)
 		}
 	}
-	if strings.Contains(c.Text, "/staff/") || !strings.Contains(c.Text, "http://test/api/v1/complaints/"+asked) {
+	if strings.Contains(c.Text, "/staff/") || !strings.Contains(c.Text, "http://test/lacak/"+asked) {
 		t.Errorf("complainant text should link the tracking view only: %q", c.Text)
 	}
 

@@ -338,7 +338,7 @@ func TestWebLaporSubmit(t *testing.T) {
 	page := webGet(t, baseURL, "/lapor/terkirim/"+code)
 	body := wantPage(t, page, http.StatusOK)
 	wantContains(t, "the result page", body, `<p class="code" id="kode">`+code+`</p>`,
-		`href="/api/v1/complaints/`+code+`"`, "Simpan kode ini", `<title>Aduan terkirim – `+code+`</title>`)
+		`href="/lacak/`+code+`"`, "Simpan kode ini", `<title>Aduan terkirim – `+code+`</title>`)
 	if strings.Contains(body, "Warga Botteng") || strings.Contains(body, form.Get("phone")[5:]) || strings.Contains(body, text) {
 		t.Errorf("the result page shows what the citizen wrote: %s", body)
 	}
@@ -576,7 +576,7 @@ func TestBrowserLapor(t *testing.T) {
 	}))()`, &result)
 	t.Logf("result in Chromium: %+v", result)
 	if !codePattern.MatchString(result.Code) || result.Path != "/lapor/terkirim/"+result.Code || result.Scripts != 0 ||
-		result.Scroll > 360 || result.Link != "/api/v1/complaints/"+result.Code {
+		result.Scroll > 360 || result.Link != "/lacak/"+result.Code {
 		t.Fatalf("after submitting in Chromium: %+v", result)
 	}
 	var row struct {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -124,14 +125,14 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 	}
 	for _, row := range rows {
 		rc := row.ReportCount
-		rc.Label = countLabel(row.Dim, rc.Key, rc.Label)
+		rc.Label = reportCountLabel(row.Dim, rc.Key, rc.Label)
 		r.Counts[row.Dim] = append(r.Counts[row.Dim], rc)
 		if row.Dim == "status" {
 			r.Total += rc.Count
 		}
 	}
 	for _, list := range r.Counts {
-		sortCounts(list)
+		sortReportCounts(list)
 	}
 
 	// Stage times: a visit starts at an event whose status differs from the one before
@@ -161,7 +162,7 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 		for _, row := range stages {
 			if row.Stage == st {
 				t.Visits = row.Visits
-				t.MedianSeconds, t.P90Seconds = nullFloat(row.Median), nullFloat(row.P90)
+				t.MedianSeconds, t.P90Seconds = reportSeconds(row.Median), reportSeconds(row.P90)
 			}
 		}
 		r.Stages = append(r.Stages, t)
@@ -198,8 +199,8 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 		return r, err
 	}
 	r.Answered, r.AnsweredOnTime, r.Published, r.Reopened = ans.Answered, ans.OnTime, ans.Published, ans.Reopened
-	r.OnTimeShare = ratio(ans.OnTime, ans.Answered)
-	r.ReopenRate = ratio(ans.Reopened, ans.Published)
+	r.OnTimeShare = reportRatio(ans.OnTime, ans.Answered)
+	r.ReopenRate = reportRatio(ans.Reopened, ans.Published)
 
 	// The complainants' feedback given in the period.
 	var fb struct {
@@ -214,7 +215,7 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 		return r, err
 	}
 	r.FeedbackCount, r.FeedbackSatisfied = fb.All, fb.Satisfied
-	r.SatisfactionRate = ratio(fb.Satisfied, fb.All)
+	r.SatisfactionRate = reportRatio(fb.Satisfied, fb.All)
 
 	// Where complaints go overdue: those of the period with an overdue event or late now.
 	late := cohort + `,
@@ -238,8 +239,8 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 	return r, nil
 }
 
-// countLabel names a breakdown's key for people.
-func countLabel(dim, key, label string) string {
+// reportCountLabel names a breakdown's key for people.
+func reportCountLabel(dim, key, label string) string {
 	switch {
 	case key == "" && dim == "partner":
 		return "(tanpa lembaga mitra)"
@@ -254,7 +255,7 @@ func countLabel(dim, key, label string) string {
 	case dim == "status":
 		return domain.Status(key).Label()
 	case dim == "channel":
-		if l, ok := channelLabels[key]; ok {
+		if l, ok := reportChannelLabels[key]; ok {
 			return l
 		}
 	}
@@ -264,12 +265,12 @@ func countLabel(dim, key, label string) string {
 	return label
 }
 
-var channelLabels = map[string]string{
+var reportChannelLabels = map[string]string{
 	"web": "Formulir web", "whatsapp": "WhatsApp", "sms": "SMS", "phone": "Telepon", "desk": "Desk Informasi",
 }
 
-// sortCounts orders a breakdown by count, most first, then by key ("" last).
-func sortCounts(list []ReportCount) {
+// sortReportCounts orders a breakdown by count, most first, then by key ("" last).
+func sortReportCounts(list []ReportCount) {
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i], list[j]
 		if a.Count != b.Count {
@@ -282,16 +283,18 @@ func sortCounts(list []ReportCount) {
 	})
 }
 
-func nullFloat(v sql.NullFloat64) *float64 {
+// reportSeconds is a duration to the millisecond (percentile_cont's interpolation leaves
+// floating-point dust), or nil.
+func reportSeconds(v sql.NullFloat64) *float64 {
 	if !v.Valid {
 		return nil
 	}
-	f := v.Float64
+	f := math.Round(v.Float64*1000) / 1000
 	return &f
 }
 
-// ratio is n/d, or nil when d is 0.
-func ratio(n, d int) *float64 {
+// reportRatio is n/d, or nil when d is 0.
+func reportRatio(n, d int) *float64 {
 	if d == 0 {
 		return nil
 	}
