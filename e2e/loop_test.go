@@ -94,6 +94,7 @@ func TestFeedbackReopensThenCloses(t *testing.T) {
 	}
 	wantError(t, do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": false}, nil),
 		http.StatusConflict, "invalid_transition")
+	recordHistory(t, code, "feedback_reopen_close")
 }
 
 // TestWhatsAppFeedbackAndDuplicates: a WhatsApp "BELUM" reopens a published complaint; a
@@ -149,4 +150,6 @@ func TestWhatsAppFeedbackAndDuplicates(t *testing.T) {
 	if v := view(t, "admin", original); v.Status != "at_pokja" || v.last().Action != "reopen" {
 		t.Fatalf("after WhatsApp BELUM: %s %+v", v.Status, v.last())
 	}
+	recordHistory(t, original, "whatsapp_publish_reopen")
+	recordHistory(t, dup, "sms_merged_duplicate")
 }
