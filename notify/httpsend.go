@@ -4,15 +4,15 @@ package notify
 // cutting a text to a provider's limit.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"aduan/httpcall"
 )
 
 // maxResponse bounds how much of a provider's answer is read.
@@ -39,31 +39,15 @@ func postJSON(ctx context.Context, client *http.Client, timeout time.Duration, u
 	if timeout <= 0 {
 		timeout = defaultHTTPTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(raw))
-	if err != nil {
-		// A malformed URL is the operator's to fix; the message itself is fine.
-		return httpAnswer{}, fmt.Errorf("build request: %w", err)
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	if client == nil {
-		client = http.DefaultClient
-	}
-	res, err := client.Do(req)
+	a, err := httpcall.Do(ctx, httpcall.Request{Client: client, Timeout: timeout, Method: http.MethodPost, URL: url,
+		Header: header, Body: raw, MaxAnswer: maxResponse})
 	if err != nil {
 		return httpAnswer{}, err
 	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
-	if err != nil && res.StatusCode/100 != 2 {
-		return httpAnswer{}, fmt.Errorf("read answer (HTTP %d): %w", res.StatusCode, err)
+	if a.ReadErr != nil && a.Status/100 != 2 {
+		return httpAnswer{}, fmt.Errorf("read answer (HTTP %d): %w", a.Status, a.ReadErr)
 	}
-	return httpAnswer{status: res.StatusCode, body: body}, nil
+	return httpAnswer{status: a.Status, body: a.Body}, nil
 }
 
 // retryableStatus says whether a non-2xx answer may succeed when tried again: server
@@ -83,18 +67,7 @@ func retryableStatus(status int) bool {
 
 // redact removes the secrets from s (a provider's error text): it may quote the phone
 // number or the message.
-func redact(s string, secrets ...string) string {
-	for _, x := range secrets {
-		if len(x) >= 4 {
-			s = strings.ReplaceAll(s, x, "[…]")
-		}
-	}
-	s = strings.ToValidUTF8(s, "")
-	if utf8.RuneCountInString(s) > 300 {
-		s = string([]rune(s)[:300]) + "…"
-	}
-	return s
-}
+func redact(s string, secrets ...string) string { return httpcall.Redact(s, secrets...) }
 
 // Ellipsis marks where a text was cut.
 const Ellipsis = "…"

@@ -7,12 +7,12 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"time"
 
+	"aduan/httpcall"
 	"aduan/store"
 )
 
@@ -152,26 +152,15 @@ func ComplainantRoute(c store.ComplainantContact) (channel, address string) {
 	return ChannelLog, ""
 }
 
-// PermanentError is a delivery failure that trying again cannot mend, such as an
-// address the mail server rejects.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
+// PermanentError, Permanent and IsPermanent mark a failure that trying again cannot
+// mend (see httpcall).
+type PermanentError = httpcall.PermanentError
 
 // Permanent marks err as a failure that trying again cannot mend.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &PermanentError{Err: err}
-}
+func Permanent(err error) error { return httpcall.Permanent(err) }
 
 // IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p *PermanentError
-	return errors.As(err, &p)
-}
+func IsPermanent(err error) bool { return httpcall.IsPermanent(err) }
 
 // LogSender "delivers" a notification by logging that it was due: its id, complaint
 // code, recipient username, channel and template. Never the address, and never the text,

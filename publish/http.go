@@ -1,15 +1,14 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"aduan/httpcall"
 )
 
 // maxResponse bounds how much of a site's answer is read.
@@ -33,39 +32,21 @@ func request(ctx context.Context, client *http.Client, timeout time.Duration, me
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		// A malformed URL is the operator's to fix; the record itself is fine.
-		return answer{}, fmt.Errorf("build request: %w", err)
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "aduan-publish/1")
-	if client == nil {
-		client = http.DefaultClient
-	}
-	res, err := client.Do(req)
+	h.Set("User-Agent", "aduan-publish/1")
+	a, err := httpcall.Do(ctx, httpcall.Request{Client: client, Timeout: timeout, Method: method, URL: url,
+		Header: h, Body: body, MaxAnswer: maxResponse})
 	if err != nil {
 		return answer{}, err
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
-	if err != nil && res.StatusCode/100 == 2 {
+	if a.ReadErr != nil && a.Status/100 == 2 {
 		// A success whose body broke off: what it says (an id) is lost, so try again.
-		return answer{}, fmt.Errorf("read answer (HTTP %d): %w", res.StatusCode, err)
+		return answer{}, fmt.Errorf("read answer (HTTP %d): %w", a.Status, a.ReadErr)
 	}
-	return answer{status: res.StatusCode, body: raw}, nil
+	return answer{status: a.Status, body: a.Body}, nil
 }
 
 // statusError is the error of a non-2xx answer: permanent for a 4xx other than 408 and
@@ -88,18 +69,7 @@ func retryableStatus(status int) bool {
 }
 
 // redact removes the secrets from s (a site's error text) and bounds its length.
-func redact(s string, secrets ...string) string {
-	for _, x := range secrets {
-		if len(x) >= 4 {
-			s = strings.ReplaceAll(s, x, "[…]")
-		}
-	}
-	s = strings.ToValidUTF8(s, "")
-	if utf8.RuneCountInString(s) > 300 {
-		s = string([]rune(s)[:300]) + "…"
-	}
-	return s
-}
+func redact(s string, secrets ...string) string { return httpcall.Redact(s, secrets...) }
 
 // remoteID is the id in a site's JSON answer ("id", a string or a number), if any.
 func remoteID(body []byte) string {

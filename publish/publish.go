@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"aduan/httpcall"
 )
 
 // Record is the public record of one published answer: what the regency's websites show.
@@ -52,25 +54,15 @@ type Site interface {
 	Push(ctx context.Context, r Record) (remoteID string, err error)
 }
 
-// PermanentError is a push the site rejected, which trying again cannot mend.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
+// PermanentError, Permanent and IsPermanent mark a failure that trying again cannot
+// mend (see httpcall).
+type PermanentError = httpcall.PermanentError
 
 // Permanent marks err as a failure that trying again cannot mend.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &PermanentError{Err: err}
-}
+func Permanent(err error) error { return httpcall.Permanent(err) }
 
 // IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p *PermanentError
-	return errors.As(err, &p)
-}
+func IsPermanent(err error) bool { return httpcall.IsPermanent(err) }
 
 // FromEnv builds the configured sites, zero, one or both:
 //   - the signed webhook when ADUAN_PUBLISH_WEBHOOK_URL is set (with
