@@ -26,6 +26,7 @@ Commands:
   policy show     print the deadline policy in force (JSON)
   policy default  print the built-in default policy, a starting point for editing
   policy set FILE store a new policy version (applies to stages that start after it)
+  verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's --search-attribute flags
 
@@ -58,6 +59,8 @@ func main() {
 		err = runUser(ctx, args)
 	case "policy":
 		err = runPolicy(ctx, args)
+	case "verify":
+		err = runVerify(ctx, args)
 	case "setup-temporal":
 		err = runSetupTemporal(ctx, args)
 	case "search-attribute-flags":
