@@ -61,13 +61,19 @@ func Check(ctx context.Context, db *store.DB, c client.Client, repair bool) (Rep
 			r.Checked++
 			state, err := liveState(ctx, c, p.Code)
 			if err != nil {
+				if ctx.Err() != nil {
+					return r, ctx.Err()
+				}
+				// A workflow that cannot answer (gone, or its task failing) is drift too;
+				// the check goes on with the others.
+				live := "unanswerable: " + err.Error()
 				var missing *serviceerror.NotFound
 				if errors.As(err, &missing) {
-					r.Drifted++
-					r.Drifts = append(r.Drifts, Drift{Code: p.Code, Field: "workflow", Projection: "started", Workflow: "not found"})
-					continue
+					live = "not found"
 				}
-				return r, fmt.Errorf("query %s: %w", p.Code, err)
+				r.Drifted++
+				r.Drifts = append(r.Drifts, Drift{Code: p.Code, Field: "workflow", Projection: "started", Workflow: live})
+				continue
 			}
 			drifts := Compare(p, state)
 			if len(drifts) == 0 {
