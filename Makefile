@@ -1,11 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test build vet clean-data
+.PHONY: run test build vet bench clean-data
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# Measure the whole system on a stack of its own; writes docs/PERFORMANCE.md. Sizes: BENCH_FLAGS="--scale 2000".
+bench:
+	@bash scripts/bench.sh $(BENCH_FLAGS)
 
 build:
 	go build -o bin/aduan ./cmd/aduan

@@ -27,6 +27,7 @@ Commands:
   policy default  print the built-in default policy, a starting point for editing
   policy set FILE store a new policy version (applies to stages that start after it)
   verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
+  bench           measure intake, lifecycle, Temporal cost and scale on a stack of its own
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's --search-attribute flags
 
@@ -61,6 +62,8 @@ func main() {
 		err = runPolicy(ctx, args)
 	case "verify":
 		err = runVerify(ctx, args)
+	case "bench":
+		err = runBench(ctx, args)
 	case "setup-temporal":
 		err = runSetupTemporal(ctx, args)
 	case "search-attribute-flags":

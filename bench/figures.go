@@ -1,0 +1,194 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/sdk/client"
+)
+
+// seq numbers every complaint a process submits, so texts and phones never repeat.
+var seq atomic.Int64
+
+func complaintBody(tag string) map[string]any {
+	n := seq.Add(1)
+	return map[string]any{
+		"text":  fmt.Sprintf("Bantuan beras untuk korban banjir belum tiba di dusun kami (%s %d). Mohon segera dicek.", tag, n),
+		"name":  fmt.Sprintf("Pelapor Bench %d", n),
+		"phone": fmt.Sprintf("+62 812 %04d %04d", (n/10000)%10000, n%10000),
+	}
+}
+
+// submit posts one complaint to base and returns its code.
+func submit(ctx context.Context, hc *http.Client, base, tag string) (string, error) {
+	var out struct {
+		Code string `json:"code"`
+	}
+	if err := call(ctx, hc, "POST", base+"/api/v1/complaints", "", complaintBody(tag), http.StatusCreated, &out); err != nil {
+		return "", err
+	}
+	if out.Code == "" {
+		return "", errors.New("intake answered without a code")
+	}
+	return out.Code, nil
+}
+
+// IntakeResult is one run of figure 1.
+type IntakeResult struct {
+	Intake, Baseline Latency
+	// Drain is how long the worker took, after the intake burst, to catch up with the
+	// workflows it started (their first workflow tasks).
+	Drain time.Duration
+}
+
+// Intake submits n complaints through POST /api/v1/complaints on conc clients, then n
+// bare INSERTs through the baseline server with the same clients.
+func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
+	hc := newClient(conc)
+	defer hc.CloseIdleConnections()
+	var r IntakeResult
+	var err error
+	r.Intake, err = hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
+		_, err := submit(ctx, hc, s.BaseURL, "intake")
+		return err
+	})
+	if err != nil && r.Intake.N == 0 {
+		return r, fmt.Errorf("intake: %w", err)
+	}
+	if r.Drain, err = Quiesce(ctx, s); err != nil {
+		return r, err
+	}
+	r.Baseline, err = hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
+		_, err := submit(ctx, hc, s.ScratchURL, "baseline")
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("intake baseline: %w", err)
+	}
+	return r, nil
+}
+
+// Lifecycle actions, in order, with who does them and their bodies.
+var happyPath = []struct {
+	Action, User string
+	Body         map[string]any
+}{
+	{"triage", "admin", map[string]any{"pokja": "logistik", "category": "bantuan_logistik", "priority": "normal",
+		"title": "Beras belum tiba", "note": "Mohon dicek daftar penerima."}},
+	{"forward", "pokja-logistik", map[string]any{"partner": "ypii", "note": "Mohon distribusi ulang."}},
+	{"partner_answer", "mitra-ypii", map[string]any{"answer": "Beras 10 kg sudah dikirim ulang pada hari Senin."}},
+	{"approve", "pokja-logistik", map[string]any{}},
+	{"publish", "admin", map[string]any{"public_title": "Bantuan beras", "public_answer": "Beras sudah dikirim ulang."}},
+}
+
+// ActionNames lists the timed steps of a lifecycle: intake, then the happy path.
+func ActionNames() []string {
+	names := []string{"submit"}
+	for _, a := range happyPath {
+		names = append(names, a.Action)
+	}
+	return names
+}
+
+// LifecycleResult is one run of figure 2.
+type LifecycleResult struct {
+	Lifecycle Latency            // one call = a whole lifecycle
+	Actions   map[string]Latency // per action (submit included)
+	Baseline  Latency            // start and await a workflow that completes at once
+	Codes     []string           // the complaints that went all the way through
+	FirstErr  error              // the first failed call, if any (counted in Lifecycle.Errors)
+}
+
+func act(ctx context.Context, hc *http.Client, s *Stack, code, action, user string, body any) error {
+	var out struct {
+		Status string `json:"status"`
+	}
+	return call(ctx, hc, "POST", s.BaseURL+"/api/v1/staff/complaints/"+code+"/actions/"+action,
+		s.Tokens[user], body, http.StatusOK, &out)
+}
+
+// Lifecycle walks m complaints through the happy path on conc clients, then starts and
+// awaits m trivial workflows on the same worker and task queue with as many clients.
+func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, error) {
+	hc := newClient(conc)
+	defer hc.CloseIdleConnections()
+	r := LifecycleResult{Actions: map[string]Latency{}}
+	steps := make(map[string][]time.Duration)
+	var mu = make(chan struct{}, 1)
+	record := func(name string, d time.Duration) {
+		mu <- struct{}{}
+		steps[name] = append(steps[name], d)
+		<-mu
+	}
+	var err error
+	r.Lifecycle, err = hammer(ctx, m, conc, func(ctx context.Context, i int) error {
+		t0 := time.Now()
+		code, err := submit(ctx, hc, s.BaseURL, "lifecycle")
+		if err != nil {
+			return err
+		}
+		record("submit", time.Since(t0))
+		for _, a := range happyPath {
+			t0 := time.Now()
+			if err := act(ctx, hc, s, code, a.Action, a.User, a.Body); err != nil {
+				return err
+			}
+			record(a.Action, time.Since(t0))
+		}
+		mu <- struct{}{}
+		r.Codes = append(r.Codes, code)
+		<-mu
+		return nil
+	})
+	for name, d := range steps {
+		r.Actions[name] = summarise(d, 0, 0)
+	}
+	if err != nil {
+		if r.Lifecycle.N == 0 {
+			return r, fmt.Errorf("lifecycle: %w", err)
+		}
+		r.FirstErr = err
+	}
+	if _, err := Quiesce(ctx, s); err != nil {
+		return r, err
+	}
+	r.Baseline, err = hammer(ctx, m, conc, func(ctx context.Context, i int) error {
+		run, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: fmt.Sprintf("bench-noop/%s", randomHex(8)), TaskQueue: s.TaskQueue}, noopWorkflowName)
+		if err != nil {
+			return err
+		}
+		return run.Get(ctx, nil)
+	})
+	if err != nil {
+		return r, fmt.Errorf("lifecycle baseline: %w", err)
+	}
+	return r, nil
+}
+
+// Quiesce waits until the worker has caught up with its task queue: a workflow that
+// completes at once (queued behind any backlog) must come back within 500 ms. It returns
+// how long that took.
+func Quiesce(ctx context.Context, s *Stack) (time.Duration, error) {
+	start := time.Now()
+	for time.Since(start) < 10*time.Minute {
+		t0 := time.Now()
+		run, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: "bench-quiesce/" + randomHex(8), TaskQueue: s.TaskQueue}, noopWorkflowName)
+		if err != nil {
+			return 0, err
+		}
+		if err := run.Get(ctx, nil); err != nil {
+			return 0, err
+		}
+		if time.Since(t0) < 500*time.Millisecond {
+			return time.Since(start), nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return time.Since(start), errors.New("the worker did not catch up with its task queue in 10 minutes")
+}

@@ -1,0 +1,243 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	_ "github.com/lib/pq" // the PostgreSQL driver of the maintenance connection
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"aduan/activities"
+	"aduan/api"
+	"aduan/demo"
+	"aduan/store"
+	"aduan/worker"
+	"aduan/workflows"
+)
+
+// noopWorkflowName is the baseline workflow: it starts and completes at once.
+const noopWorkflowName = "AduanBenchNoop"
+
+func noopWorkflow(workflow.Context) error { return nil }
+
+// Stack is a whole Aduan started in-process for one benchmark: its own Temporal dev
+// server (SQLite file in a temp dir), a fresh PostgreSQL database, the worker (with the
+// baseline workflow registered beside the complaint workflow) and the API on a local
+// listener.
+type Stack struct {
+	Temporal  client.Client
+	DB        *store.DB
+	DBURL     string
+	BaseURL   string
+	TaskQueue string
+	Tokens    map[string]string
+	// TemporalDB is the dev server's SQLite file.
+	TemporalDB string
+	// Scratch is the baseline intake server (same gin middleware, one INSERT).
+	ScratchURL string
+
+	cleanup []func()
+}
+
+// StackOptions says where the stack's dependencies are.
+type StackOptions struct {
+	// TemporalCLI is the path of the Temporal CLI (dev server).
+	TemporalCLI string
+	// DatabaseURL names the PostgreSQL server; the stack creates and drops its own database.
+	DatabaseURL string
+	// StickyCache, when > 0, sets the worker's sticky workflow cache size (process-wide).
+	StickyCache int
+}
+
+// Close stops everything the stack started and drops its database.
+func (s *Stack) Close() {
+	for i := len(s.cleanup) - 1; i >= 0; i-- {
+		s.cleanup[i]()
+	}
+	s.cleanup = nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func withDatabase(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// FindTemporalCLI looks for the Temporal CLI: $TEMPORAL_CLI, PATH, $(go env GOPATH)/bin, ~/go/bin.
+func FindTemporalCLI() string {
+	if p := os.Getenv("TEMPORAL_CLI"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("temporal"); err == nil {
+		return p
+	}
+	var cands []string
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		cands = append(cands, filepath.Join(filepath.SplitList(string(trimNL(out)))[0], "bin", "temporal"))
+	}
+	cands = append(cands, filepath.Join(os.Getenv("HOME"), "go", "bin", "temporal"))
+	for _, p := range cands {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+func trimNL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// StartStack starts a fresh stack. Close it.
+func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
+	s := &Stack{}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if o.TemporalCLI == "" {
+		o.TemporalCLI = FindTemporalCLI()
+	}
+	if o.TemporalCLI == "" {
+		return nil, errors.New("no Temporal CLI found (TEMPORAL_CLI, PATH, ~/go/bin); `make test` installs it")
+	}
+	if o.DatabaseURL == "" {
+		o.DatabaseURL = "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"
+	}
+	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+
+	// PostgreSQL: a fresh database, dropped at Close.
+	adminURL, err := withDatabase(o.DatabaseURL, "postgres")
+	if err != nil {
+		return nil, err
+	}
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return nil, err
+	}
+	s.cleanup = append(s.cleanup, func() { admin.Close() })
+	dbName := "aduan_bench_" + randomHex(6)
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+dbName); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
+	s.cleanup = append(s.cleanup, func() {
+		if _, err := admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+dbName+` WITH (FORCE)`); err != nil {
+			slog.Error("bench: drop database", "err", err)
+		}
+	})
+	s.DBURL, _ = withDatabase(o.DatabaseURL, dbName)
+	s.DB, err = store.Open(ctx, s.DBURL)
+	if err != nil {
+		return nil, err
+	}
+	s.cleanup = append(s.cleanup, func() { s.DB.Close() })
+	if _, err := s.DB.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := s.DB.ExecContext(ctx, `CREATE TABLE bench_scratch (id bigserial PRIMARY KEY, text text NOT NULL,
+		name text, phone text, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return nil, fmt.Errorf("scratch table: %w", err)
+	}
+	tmp, err := os.MkdirTemp("", "aduan-bench-")
+	if err != nil {
+		return nil, err
+	}
+	s.cleanup = append(s.cleanup, func() { os.RemoveAll(tmp) })
+	s.Tokens, err = demo.Seed(ctx, s.DB, filepath.Join(tmp, "tokens.json"))
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+
+	// Temporal: a dev server on a free port, its history in a SQLite file we can measure.
+	var extra []string
+	for _, spec := range workflows.SearchAttributeTypes {
+		extra = append(extra, "--search-attribute", spec)
+	}
+	s.TemporalDB = filepath.Join(tmp, "temporal.db")
+	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
+	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
+		ExistingPath:  o.TemporalCLI,
+		DBFilename:    s.TemporalDB,
+		LogLevel:      "error",
+		ExtraArgs:     extra,
+		Stdout:        io.Discard, // its banner
+		Stderr:        os.Stderr,
+		ClientOptions: &client.Options{Namespace: "default", Logger: quiet},
+	})
+	scancel()
+	if err != nil {
+		return nil, fmt.Errorf("start Temporal dev server: %w", err)
+	}
+	s.cleanup = append(s.cleanup, func() { _ = server.Stop() })
+	s.Temporal = server.Client()
+
+	// The worker, as the binary wires it, plus the baseline workflow on the same task queue.
+	if o.StickyCache > 0 {
+		sdkworker.SetStickyWorkflowCacheSize(o.StickyCache)
+	}
+	s.TaskQueue = "aduan-bench-" + randomHex(4)
+	w := worker.New(s.Temporal, s.DB, s.TaskQueue, &activities.Notifier{DB: s.DB, BaseURL: "http://bench"})
+	w.RegisterWorkflowWithOptions(noopWorkflow, workflow.RegisterOptions{Name: noopWorkflowName})
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	s.cleanup = append(s.cleanup, w.Stop)
+	rctx, rcancel := context.WithCancel(context.Background())
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		worker.RunRelay(rctx, s.Temporal, s.DB, s.TaskQueue, 5*time.Second)
+	}()
+	s.cleanup = append(s.cleanup, func() { rcancel(); <-relayDone })
+
+	// The API with rate limits out of the way (every client is 127.0.0.1).
+	deps := api.Deps{Temporal: s.Temporal, DB: s.DB, TaskQueue: s.TaskQueue, PublicBaseURL: "http://bench",
+		IntakePerMinute: 1e9, IntakeBurst: 1 << 30, PhonePerMinute: 1e9, PhoneBurst: 1 << 30}
+	srv := httptest.NewServer(api.NewRouter(deps))
+	s.cleanup = append(s.cleanup, srv.Close)
+	s.BaseURL = srv.URL
+	scratch := httptest.NewServer(scratchRouter(s.DB))
+	s.cleanup = append(s.cleanup, scratch.Close)
+	s.ScratchURL = scratch.URL
+	return s, nil
+}
+
+// newClient is an HTTP client keeping conc connections to one host.
+func newClient(conc int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = conc * 2
+	t.MaxIdleConnsPerHost = conc * 2
+	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+}
