@@ -1,11 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test build vet bench clean-data
+.PHONY: run test chaos build vet bench clean-data
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# The long fault tests (kills, restarts, PostgreSQL down; ADUAN_CHAOS=1), about 2 minutes on 2 cores.
+chaos:
+	@bash scripts/chaos.sh
 
 # Measure the whole system on a stack of its own; writes docs/PERFORMANCE.md. Sizes: BENCH_FLAGS="--scale 2000".
 bench:

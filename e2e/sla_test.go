@@ -78,10 +78,16 @@ func TestPartnerLateRemindedThenEscalated(t *testing.T) {
 		"escalation_head/kepala-dinas": true, "overdue_reminder/mitra-ypii": true,
 	}
 	var rows []row
-	if !eventually(10*time.Second, func() bool {
+	if !eventually(30*time.Second, func() bool {
 		rows = nil
 		_ = testDB.Select(&rows, `SELECT kind, recipient, sent_at FROM notifications WHERE code = $1 ORDER BY id`, code)
-		return len(rows) >= len(want)
+		sent := 0
+		for _, r := range rows {
+			if r.SentAt != nil {
+				sent++
+			}
+		}
+		return sent >= len(want) // every expected row written and delivered
 	}) {
 		t.Fatalf("outbox rows %+v, want %d", rows, len(want))
 	}
