@@ -161,13 +161,22 @@ func (s *server) update(c *gin.Context, code string, action domain.Action, req d
 func (s *server) sendUpdate(ctx context.Context, code string, action domain.Action, req domain.ActionRequest, updateID string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
 	defer cancel()
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   domain.WorkflowID(code),
 		UpdateName:   string(action),
 		UpdateID:     updateID,
 		Args:         []any{req},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, opts)
+	if isNotFound(err) {
+		// The action came before the starter: start the workflow now and try once more.
+		if started, serr := s.startNow(ctx, code); serr != nil {
+			return serr
+		} else if started {
+			handle, err = s.Temporal.UpdateWorkflow(ctx, opts)
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/mail"
@@ -133,8 +131,9 @@ func (e *phoneLimited) Error() string { return "too many new complaints from thi
 
 // takeIn is the one intake every channel uses: it validates the request (field problems
 // come back in Bahasa Indonesia, keyed by field), records the complaint in PostgreSQL
-// first, so nothing is lost, then starts its workflow. If Temporal cannot be reached the
-// complaint is still taken: the worker's relay starts its workflow later. A repeated
+// first, so nothing is lost, then hands it to the starter, which starts its workflow in
+// the background (api/starter.go). If Temporal cannot be reached the complaint is still
+// taken: the worker's relay starts its workflow later. A repeated
 // idempotency key returns the complaint the first request made (Created false).
 func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor, key string) (store.IntakeResult, map[string]string, error) {
 	req.normalize()
@@ -204,7 +203,7 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		return res, nil, err
 	}
 	if res.Created {
-		s.startWorkflow(c, workflows.NewInput(res.State, policy, s.SLAOverride))
+		s.starter.enqueue(workflows.NewInput(res.State, policy, s.SLAOverride))
 	}
 	return res, nil, nil
 }
@@ -216,21 +215,6 @@ func (s *server) policy(c *gin.Context) (domain.SLAPolicy, error) {
 		return *s.SLAOverride, nil
 	}
 	return s.DB.CurrentSLAPolicy(c.Request.Context())
-}
-
-// startWorkflow starts a new complaint's workflow; a failure is left to the relay.
-func (s *server) startWorkflow(c *gin.Context, in workflows.Input) {
-	state := in.Case
-	// The complaint is committed: start its workflow even if the client has gone.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.StartTimeout)
-	defer cancel()
-	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, in); err != nil {
-		slog.Warn("workflow start failed; the relay will start it", "code", state.Code, "err", err)
-		return
-	}
-	if err := s.DB.MarkWorkflowStarted(ctx, state.Code); err != nil {
-		slog.Warn("marking workflow started failed", "code", state.Code, "err", err)
-	}
 }
 
 func (s *server) trackingURL(code string) string {

@@ -39,9 +39,11 @@ type Deps struct {
 	// PhonePerMinute and PhoneBurst limit new complaints per phone number.
 	PhonePerMinute float64
 	PhoneBurst     int
-	// StartTimeout bounds how long intake tries to start a workflow before leaving it
-	// to the relay.
+	// StartTimeout bounds how long the starter tries to start a workflow before leaving
+	// it to the relay.
 	StartTimeout time.Duration
+	// StartWorkers is how many workflow starts run at once behind intake (default 4).
+	StartWorkers int
 	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is believed; with
 	// none, the client is the connection's peer and no header can dodge the rate limit.
 	TrustedProxies []string
@@ -51,6 +53,8 @@ type server struct {
 	Deps
 	limiter      *clientLimiter
 	phoneLimiter *clientLimiter
+	// starter starts new complaints' workflows behind intake (api/starter.go).
+	starter *starter
 	// take routes one inbound message (takeMessage; tests of the webhooks stand in).
 	take func(*gin.Context, inbound) (time.Duration, error)
 }
@@ -77,6 +81,11 @@ func NewRouter(d Deps) http.Handler {
 	}
 	s := &server{Deps: d, limiter: newClientLimiter(d.IntakePerMinute, d.IntakeBurst),
 		phoneLimiter: newClientLimiter(d.PhonePerMinute, d.PhoneBurst)}
+	if d.StartWorkers <= 0 {
+		d.StartWorkers = 4
+		s.StartWorkers = 4
+	}
+	s.starter = newStarter(d.StartWorkers, 4096, d.StartTimeout, s.startAndMark)
 	s.take = s.takeMessage
 	return s.router()
 }

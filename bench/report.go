@@ -202,7 +202,7 @@ func stickyText(n int) string {
 	if n <= 0 {
 		return "SDK default (10000 workflows)"
 	}
-	return fmt.Sprint(n)
+	return fmt.Sprintf("%d workflows", n)
 }
 
 const methodNotes = `
@@ -237,8 +237,8 @@ generator competes for the same cores as the system under test; on a 2-core mach
    the bench process's VmRSS from /proc/self/status (worker, API and load generator share this process, so it is
    an upper bound for either), the Go heap in use after a forced GC (` + "`runtime.ReadMemStats`" + `: the worker's sticky
    workflow cache lives there), and the dev server's VmRSS (its /proc entry as our child). The worker keeps up to
-   the sticky cache size of workflows in memory (SDK default 10000; ` + "`aduan bench --sticky-cache N`" + ` sets it through
-   ` + "`worker.SetStickyWorkflowCacheSize`" + `; the production worker uses the default). Sizes: the dev server's SQLite
+   the sticky cache size of workflows in memory (the production worker's ` + "`ADUAN_STICKY_CACHE`" + `, default 1000, set
+   through ` + "`worker.SetStickyWorkflowCacheSize`" + `; ` + "`aduan bench --sticky-cache N`" + ` measures another size). Sizes: the dev server's SQLite
    file (with -wal and -shm) and ` + "`pg_database_size`" + ` (all complaints of the run, not only the K). Then, once per
    run, inbox (` + "`GET /api/v1/staff/tasks`" + ` as pokja-logistik, whose pokja holds the K; the API returns at most 200)
    and search (` + "`GET /api/v1/staff/complaints?q=banjir`" + ` as admin, a word every bench complaint contains) are each

@@ -2,7 +2,9 @@
 package config
 
 import (
+	"log/slog"
 	"os"
+	"strconv"
 	"time"
 )
 
@@ -14,7 +16,15 @@ type Config struct {
 	TaskQueue         string
 	HTTPAddr          string
 	PublicBaseURL     string
+	// StickyCache is how many workflows the worker keeps in memory between their tasks
+	// (ADUAN_STICKY_CACHE). It bounds the worker's memory whatever the number of open
+	// complaints; a workflow pushed out is replayed from its history when it next wakes.
+	StickyCache int
 }
+
+// DefaultStickyCache is the worker's sticky cache size unless configured: about 40 MiB of
+// workflows, enough for the complaints active in any hour of a regency's day.
+const DefaultStickyCache = 1000
 
 // FromEnv reads the configuration, with development defaults.
 func FromEnv() Config {
@@ -26,6 +36,14 @@ func FromEnv() Config {
 		HTTPAddr:          env("ADUAN_HTTP_ADDR", ":8080"),
 	}
 	c.PublicBaseURL = env("ADUAN_PUBLIC_URL", "http://localhost"+portOf(c.HTTPAddr))
+	c.StickyCache = DefaultStickyCache
+	if v := os.Getenv("ADUAN_STICKY_CACHE"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			c.StickyCache = n
+		} else {
+			slog.Warn("ADUAN_STICKY_CACHE must be a positive whole number; using the default", "value", v, "default", DefaultStickyCache)
+		}
+	}
 	return c
 }
 

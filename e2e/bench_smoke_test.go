@@ -42,7 +42,7 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	for _, c := range rep.Costs {
 		if c.Actions <= 0 || c.Events < c.Actions || c.Bytes <= 0 || c.ByKind["workflow started"] != 1 ||
-			c.ByKind["update publish"] != 1 || c.ByKind["activity ProjectComplaint"] != 5 {
+			c.ByKind["update publish"] != 1 || c.ByKind["marker LocalActivity"] != 5 {
 			t.Errorf("cost %+v", c)
 		}
 	}

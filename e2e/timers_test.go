@@ -140,32 +140,47 @@ func TestPublishedClosesAndArchives(t *testing.T) {
 	recordHistory(t, code, "publish_close_archive")
 }
 
-// TestRelayStartsWorkflow: a complaint recorded while Temporal was unreachable (its
-// workflow not started) is refused with 503 until the relay starts its workflow, then works.
+// TestRelayStartsWorkflow: a complaint recorded without its workflow (Temporal was
+// unreachable, or the process stopped before its starter ran) is still served: the relay
+// starts its workflow, and an action that comes first starts it itself.
 func TestRelayStartsWorkflow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	deadline := now.Add(72 * time.Hour)
-	res, err := testDB.InsertIntake(ctx, store.Intake{Channel: "web", Text: uniqueText(t), Kecamatan: "simboro",
-		CreatedAt: now, Deadline: &deadline})
-	if err != nil || !res.Created {
-		t.Fatalf("insert intake: %+v %v", res, err)
+	insert := func() string {
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		deadline := now.Add(72 * time.Hour)
+		res, err := testDB.InsertIntake(ctx, store.Intake{Channel: "web", Text: uniqueText(t), Kecamatan: "simboro",
+			CreatedAt: now, Deadline: &deadline})
+		if err != nil || !res.Created {
+			t.Fatalf("insert intake: %+v %v", res, err)
+		}
+		return res.Code
 	}
-	code := res.Code
-	r := act(t, "admin", code, "note", map[string]any{"note": "Belum ada alur kerja."})
-	wantError(t, r, http.StatusServiceUnavailable, "unavailable")
-	if tr := tracking(t, code); tr.Status != "received" {
-		t.Errorf("tracking view before the relay: %+v", tr)
+	started := func(code string) bool {
+		var ok bool
+		_ = testDB.Get(&ok, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
+		return ok
 	}
-	var started bool
-	if !eventually(20*time.Second, func() bool {
-		_ = testDB.Get(&started, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
-		return started
-	}) {
-		t.Fatalf("the relay did not start %s's workflow within 20 s", code)
+
+	// The action first: it starts the workflow and is applied as the complaint's event 2.
+	first := insert()
+	if tr := tracking(t, first); tr.Status != "received" {
+		t.Errorf("tracking view before any workflow: %+v", tr)
 	}
-	v := triage(t, code, "logistik", "bantuan_logistik")
+	r := act(t, "admin", first, "note", map[string]any{"note": "Belum ada alur kerja."})
+	if r.Status != http.StatusOK {
+		t.Fatalf("note on a complaint without a workflow: HTTP %d %s", r.Status, r.Raw)
+	}
+	if v := view(t, "admin", first); v.last().Seq != 2 || v.last().Action != "note" || !started(first) {
+		t.Errorf("after the first action: last event %+v, workflow started %v", v.last(), started(first))
+	}
+
+	// Nobody acts: the relay starts it.
+	second := insert()
+	if !eventually(20*time.Second, func() bool { return started(second) }) {
+		t.Fatalf("the relay did not start %s's workflow within 20 s", second)
+	}
+	v := triage(t, second, "logistik", "bantuan_logistik")
 	if v.last().Seq != 2 {
 		t.Errorf("first action after the relay has seq %d, want 2", v.last().Seq)
 	}

@@ -126,7 +126,10 @@ func (db *DB) UnstartedCases(ctx context.Context, olderThan time.Time, limit int
 
 // ApplyProjection writes one event of the audit trail and the complaint's state after
 // it. It is idempotent: a retried projection neither duplicates the event nor lets an
-// older state overwrite a newer one.
+// older state overwrite a newer one. A projection of the same event again replaces what
+// the earlier attempt wrote: a local activity whose workflow task was lost (a worker or
+// Temporal restart) runs again with the time of the new attempt, and that attempt is the
+// one the workflow's history keeps.
 func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -135,7 +138,9 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 	defer tx.Rollback()
 	s := p.State
 	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code, seq) DO NOTHING`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code, seq) DO UPDATE SET at = EXCLUDED.at,
+			actor = EXCLUDED.actor, role = EXCLUDED.role, action = EXCLUDED.action, status = EXCLUDED.status,
+			note = EXCLUDED.note`,
 		s.Code, p.Seq, p.At, p.Actor.Username, p.Actor.Role, p.Action, s.Status, nullable(p.Note)); err != nil {
 		return err
 	}
@@ -144,7 +149,7 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
 			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
 			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25
-		WHERE code = $1 AND last_seq < $21`,
+		WHERE code = $1 AND last_seq <= $21`,
 		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
 		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
 		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),

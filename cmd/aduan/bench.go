@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"aduan/bench"
+	"aduan/config"
 )
 
 // runBench measures the whole system on a stack it starts itself (`make bench`), prints
@@ -24,7 +25,7 @@ func runBench(ctx context.Context, args []string) error {
 	scale := fs.Int("scale", d.Scale, "open complaints for the scale figures")
 	histories := fs.Int("histories", d.Histories, "histories counted per lifecycle run")
 	inboxReqs := fs.Int("inbox-requests", d.InboxReqs, "requests per inbox and search pass")
-	sticky := fs.Int("sticky-cache", 0, "worker sticky workflow cache size (0: SDK default)")
+	sticky := fs.Int("sticky-cache", config.FromEnv().StickyCache, "worker sticky workflow cache size (default: the worker's, ADUAN_STICKY_CACHE or 1000)")
 	out := fs.String("out", "docs/PERFORMANCE.md", "report file (empty: none)")
 	_ = fs.Parse(args)
 	if *runs < 1 || *intake < 1 || *lifecycle < 1 || *scale < 4 {

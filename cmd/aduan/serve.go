@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"aduan/activities"
 	"aduan/api"
@@ -158,13 +159,15 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	if err != nil {
 		return fmt.Errorf("publishing to the regency websites: %w", err)
 	}
+	// Process-wide, and only before the first worker starts.
+	sdkworker.SetStickyWorkflowCacheSize(cfg.StickyCache)
 	w := worker.NewWithPublisher(tc, db, cfg.TaskQueue,
 		&activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL},
 		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.PublicBaseURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	slog.Info("worker started", "task_queue", cfg.TaskQueue)
+	slog.Info("worker started", "task_queue", cfg.TaskQueue, "sticky_cache", cfg.StickyCache)
 	go worker.RunRelay(ctx, tc, db, cfg.TaskQueue, 5*time.Second)
 	<-ctx.Done()
 	w.Stop()

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+
+	"aduan/domain"
+	"aduan/store"
+	"aduan/workflows"
+)
+
+// starter starts new complaints' workflows in the background. Intake answers as soon as
+// the complaint is committed to PostgreSQL, which is what makes it durable, and does not
+// wait for Temporal: a complaint is taken as fast as the database takes a row, even when
+// the workflow side is busy. What the starter cannot start (queue full, Temporal down,
+// the process stopped) the worker's relay starts later from the unstarted rows, and an
+// action that arrives first starts the workflow itself (startNow). Nothing is lost.
+type starter struct {
+	queue   chan workflows.Input
+	start   func(context.Context, workflows.Input) error
+	timeout time.Duration
+}
+
+// newStarter runs n goroutines taking workflows to start from a queue of size.
+func newStarter(n, size int, timeout time.Duration, start func(context.Context, workflows.Input) error) *starter {
+	st := &starter{queue: make(chan workflows.Input, size), start: start, timeout: timeout}
+	for range n {
+		go st.run()
+	}
+	return st
+}
+
+// enqueue hands a committed complaint to the starter; a full queue leaves it to the relay.
+func (st *starter) enqueue(in workflows.Input) {
+	select {
+	case st.queue <- in:
+	default:
+		slog.Info("start queue full; the relay will start the workflow", "code", in.Case.Code)
+	}
+}
+
+func (st *starter) run() {
+	for in := range st.queue {
+		ctx, cancel := context.WithTimeout(context.Background(), st.timeout)
+		if err := st.start(ctx, in); err != nil {
+			slog.Warn("workflow start failed; the relay will start it", "code", in.Case.Code, "err", err)
+		}
+		cancel()
+	}
+}
+
+// startAndMark starts a complaint's workflow and records that it runs.
+func (s *server) startAndMark(ctx context.Context, in workflows.Input) error {
+	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, in); err != nil {
+		return err
+	}
+	if err := s.DB.MarkWorkflowStarted(ctx, in.Case.Code); err != nil {
+		// The workflow runs; the relay's next start of it is a harmless no-op.
+		slog.Warn("marking workflow started failed", "code", in.Case.Code, "err", err)
+	}
+	return nil
+}
+
+// startNow starts the workflow of a complaint that an action reached before the starter
+// or the relay did. It reports whether the action should be tried again: the workflow was
+// started now, or was started meanwhile (the starter marks a complaint once its workflow
+// runs). A complaint unknown to PostgreSQL, or whose workflow ended, is not retried.
+func (s *server) startNow(ctx context.Context, code string) (bool, error) {
+	row, err := s.DB.Complaint(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if row.WorkflowStarted {
+		// Started meanwhile, or archived long ago: only the latter ends with its 409.
+		return time.Since(row.CreatedAt) < time.Hour, nil
+	}
+	policy := domain.DefaultSLAPolicy()
+	if s.SLAOverride == nil {
+		if policy, err = s.DB.CurrentSLAPolicy(ctx); err != nil {
+			return false, err
+		}
+	}
+	// The deadlines are planned from when the complaint was received, as intake planned them.
+	return true, s.startAndMark(ctx, workflows.NewInput(row.CaseState(), policy, s.SLAOverride))
+}
+
+// isNotFound reports whether err says the workflow does not exist (yet, or any more).
+func isNotFound(err error) bool {
+	var missing *serviceerror.NotFound
+	return errors.As(err, &missing)
+}
