@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"aduan/domain"
+	"aduan/store"
 	"aduan/workflows"
 )
 
@@ -79,10 +81,11 @@ func (s *server) act(c *gin.Context) {
 		invalid(c, fields)
 		return
 	}
-	if _, ok := s.loadComplaint(c, code); !ok {
+	row, ok := s.loadComplaint(c, code)
+	if !ok {
 		return
 	}
-	if !s.update(c, code, action, req) {
+	if !s.update(c, row, action, req) {
 		return
 	}
 	if redactions != nil {
@@ -142,14 +145,23 @@ func (s *server) checkDirectory(c *gin.Context, action domain.Action, req domain
 // update sends an action to the complaint's workflow as an Update and waits until it is
 // completed, i.e. validated, applied and projected into PostgreSQL. On failure it answers
 // the request itself and returns false.
-func (s *server) update(c *gin.Context, code string, action domain.Action, req domain.ActionRequest) bool {
+func (s *server) update(c *gin.Context, row store.Complaint, action domain.Action, req domain.ActionRequest) bool {
+	code := row.Code
 	// A client retrying with the same Idempotency-Key gets the same Update, which
 	// Temporal applies once.
 	updateID := uuid.NewString()
 	if key := strings.TrimSpace(c.GetHeader("Idempotency-Key")); key != "" && len(key) <= 200 {
 		updateID = string(action) + ":" + req.Actor.Username + ":" + key
 	}
-	if err := s.sendUpdate(c.Request.Context(), code, action, req, updateID); err != nil {
+	ctx := c.Request.Context()
+	var err error
+	if row.WorkflowStarted {
+		err = s.sendUpdate(ctx, code, action, req, updateID)
+	} else {
+		// Intake's starter has not started the workflow yet: start it with this action.
+		err = s.sendUpdateWithStart(ctx, row, action, req, updateID)
+	}
+	if err != nil {
 		s.updateFailed(c, code, err)
 		return false
 	}
@@ -161,13 +173,7 @@ func (s *server) update(c *gin.Context, code string, action domain.Action, req d
 func (s *server) sendUpdate(ctx context.Context, code string, action domain.Action, req domain.ActionRequest, updateID string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
 	defer cancel()
-	opts := client.UpdateWorkflowOptions{
-		WorkflowID:   domain.WorkflowID(code),
-		UpdateName:   string(action),
-		UpdateID:     updateID,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	}
+	opts := updateOptions(code, action, req, updateID)
 	handle, err := s.Temporal.UpdateWorkflow(ctx, opts)
 	if isNotFound(err) {
 		// The action came before the starter: start the workflow now and try once more.
@@ -183,6 +189,38 @@ func (s *server) sendUpdate(ctx context.Context, code string, action domain.Acti
 	// A validator's rejection arrives here, not from UpdateWorkflow.
 	var state domain.CaseState
 	return handle.Get(ctx, &state)
+}
+
+// sendUpdateWithStart is sendUpdate for a complaint whose workflow intake has not started
+// yet: one request starts the workflow (unless it runs meanwhile) and delivers the action
+// in its first task.
+func (s *server) sendUpdateWithStart(ctx context.Context, row store.Complaint, action domain.Action, req domain.ActionRequest, updateID string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
+	defer cancel()
+	in, err := s.initialInput(ctx, row)
+	if err != nil {
+		return err
+	}
+	handle, err := workflows.UpdateWithStart(ctx, s.Temporal, s.TaskQueue, in, updateOptions(row.Code, action, req, updateID))
+	if err != nil {
+		return err
+	}
+	if err := s.DB.MarkWorkflowStarted(ctx, row.Code); err != nil {
+		slog.Warn("marking workflow started failed", "code", row.Code, "err", err)
+	}
+	var state domain.CaseState
+	return handle.Get(ctx, &state)
+}
+
+// updateOptions is an action as an Update that returns once it is completed.
+func updateOptions(code string, action domain.Action, req domain.ActionRequest, updateID string) client.UpdateWorkflowOptions {
+	return client.UpdateWorkflowOptions{
+		WorkflowID:   domain.WorkflowID(code),
+		UpdateName:   string(action),
+		UpdateID:     updateID,
+		Args:         []any{req},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
 }
 
 // updateFailed maps a failed Update to API.md's error codes.

@@ -209,12 +209,12 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 }
 
 // policy is the deadline policy for new complaints: the override, or the regency's
-// newest version.
+// newest version (api/policy_cache.go).
 func (s *server) policy(c *gin.Context) (domain.SLAPolicy, error) {
 	if s.SLAOverride != nil {
 		return *s.SLAOverride, nil
 	}
-	return s.DB.CurrentSLAPolicy(c.Request.Context())
+	return s.policies.current(c.Request.Context(), s.DB)
 }
 
 func (s *server) trackingURL(code string) string {

@@ -90,7 +90,7 @@ func (s *server) replyInfo(c *gin.Context) {
 		return
 	}
 	info := domain.ActionRequest{MessageID: id, Actor: domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}}
-	if s.update(c, code, domain.ActionInfo, info) {
+	if s.update(c, row, domain.ActionInfo, info) {
 		s.respondTracking(c, code)
 	}
 }

@@ -55,6 +55,8 @@ type server struct {
 	phoneLimiter *clientLimiter
 	// starter starts new complaints' workflows behind intake (api/starter.go).
 	starter *starter
+	// policies keeps the current deadline policy for intake (api/policy_cache.go).
+	policies policyCache
 	// take routes one inbound message (takeMessage; tests of the webhooks stand in).
 	take func(*gin.Context, inbound) (time.Duration, error)
 }

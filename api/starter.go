@@ -81,14 +81,24 @@ func (s *server) startNow(ctx context.Context, code string) (bool, error) {
 		// Started meanwhile, or archived long ago: only the latter ends with its 409.
 		return time.Since(row.CreatedAt) < time.Hour, nil
 	}
+	in, err := s.initialInput(ctx, row)
+	if err != nil {
+		return false, err
+	}
+	return true, s.startAndMark(ctx, in)
+}
+
+// initialInput is the workflow input of a complaint intake recorded: its deadlines are
+// planned from when it was received, as intake planned them.
+func (s *server) initialInput(ctx context.Context, row store.Complaint) (workflows.Input, error) {
 	policy := domain.DefaultSLAPolicy()
 	if s.SLAOverride == nil {
+		var err error
 		if policy, err = s.DB.CurrentSLAPolicy(ctx); err != nil {
-			return false, err
+			return workflows.Input{}, err
 		}
 	}
-	// The deadlines are planned from when the complaint was received, as intake planned them.
-	return true, s.startAndMark(ctx, workflows.NewInput(row.CaseState(), policy, s.SLAOverride))
+	return workflows.NewInput(row.CaseState(), policy, s.SLAOverride), nil
 }
 
 // isNotFound reports whether err says the workflow does not exist (yet, or any more).

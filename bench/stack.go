@@ -181,10 +181,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 
 	// Temporal: a dev server on a free port, its history in a SQLite file we can measure.
-	var extra []string
-	for _, spec := range workflows.SearchAttributeTypes {
-		extra = append(extra, "--search-attribute", spec)
-	}
+	extra := workflows.DevServerFlags(true)
 	s.TemporalDB = filepath.Join(tmp, "temporal.db")
 	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
 	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
@@ -208,7 +205,8 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		sdkworker.SetStickyWorkflowCacheSize(o.StickyCache)
 	}
 	s.TaskQueue = "aduan-bench-" + randomHex(4)
-	w := worker.New(s.Temporal, s.DB, s.TaskQueue, &activities.Notifier{DB: s.DB, BaseURL: "http://bench"})
+	notifier := &activities.Notifier{DB: s.DB, BaseURL: "http://bench"}
+	w := worker.New(s.Temporal, s.DB, s.TaskQueue, notifier)
 	w.RegisterWorkflowWithOptions(noopWorkflow, workflow.RegisterOptions{Name: noopWorkflowName})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
@@ -218,7 +216,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
-		worker.RunRelay(rctx, s.Temporal, s.DB, s.TaskQueue, 5*time.Second)
+		worker.RunBackground(rctx, s.Temporal, s.DB, s.TaskQueue, notifier, 5*time.Second)
 	}()
 	s.cleanup = append(s.cleanup, func() { rcancel(); <-relayDone })
 

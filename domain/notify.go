@@ -69,3 +69,17 @@ type PublishRequest struct {
 
 // ActivityNotify is the registered name of the notify activity.
 const ActivityNotify = "Notify"
+
+// ActivityAnnounce does, in one activity, what a publish sets off since workflow version
+// 4: the answer to the complainant (Notify) and the push to the external sites
+// (PublishExternal). One activity is one billed action instead of two; both halves are
+// idempotent, so a retry redoes only what did not succeed. Its argument is an
+// AnnounceRequest.
+const ActivityAnnounce = "AnnouncePublication"
+
+// AnnounceRequest is a publication's announcement: the complainant's answer notification
+// and the external push.
+type AnnounceRequest struct {
+	Notify  NotifyRequest  `json:"notify"`
+	Publish PublishRequest `json:"publish"`
+}

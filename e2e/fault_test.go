@@ -135,7 +135,7 @@ func testTemporalRestart(t *testing.T) {
 	t.Cleanup(w.Stop)
 	ctx, cancel := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
-	go func() { defer close(relayDone); worker.RunRelay(ctx, c, db, tq, time.Second) }()
+	go func() { defer close(relayDone); worker.RunBackground(ctx, c, db, tq, nil, time.Second) }()
 	t.Cleanup(func() { cancel(); <-relayDone })
 	srv := inProcessAPI(t, c, db, tq)
 
@@ -189,7 +189,7 @@ func testPostgresDown(t *testing.T) {
 	t.Cleanup(w.Stop)
 	rctx, cancel := context.WithCancel(ctx)
 	relayDone := make(chan struct{})
-	go func() { defer close(relayDone); worker.RunRelay(rctx, tc, db, tq, time.Second) }()
+	go func() { defer close(relayDone); worker.RunBackground(rctx, tc, db, tq, nil, time.Second) }()
 	t.Cleanup(func() { cancel(); <-relayDone })
 	srv := inProcessAPI(t, tc, db, tq)
 

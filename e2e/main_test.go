@@ -189,10 +189,7 @@ func run(m *testing.M) int {
 	}
 
 	// Temporal: a dev server on a free port, with Aduan's search attributes.
-	var extra []string
-	for _, spec := range workflows.SearchAttributeTypes {
-		extra = append(extra, "--search-attribute", spec)
-	}
+	extra := workflows.DevServerFlags(false) // in memory
 	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
 	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
 		ExistingPath:  cli,
@@ -213,9 +210,10 @@ func run(m *testing.M) int {
 	tc = server.Client()
 	defer tc.Close()
 
-	// The worker and the relay, as runWorkerUntil wires them.
+	// The worker, the relay and the acknowledger, as runWorkerUntil wires them.
 	taskQueue = "aduan-e2e-" + randomHex(4)
-	w := worker.New(tc, testDB, taskQueue, &activities.Notifier{DB: testDB, BaseURL: "http://test"})
+	notifier := &activities.Notifier{DB: testDB, BaseURL: "http://test"}
+	w := worker.New(tc, testDB, taskQueue, notifier)
 	if err := w.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start worker:", err)
 		return 1
@@ -225,7 +223,7 @@ func run(m *testing.M) int {
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
-		worker.RunRelay(rctx, tc, testDB, taskQueue, 5*time.Second)
+		worker.RunBackground(rctx, tc, testDB, taskQueue, notifier, 5*time.Second)
 	}()
 	defer func() { rcancel(); <-relayDone }()
 

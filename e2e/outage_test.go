@@ -28,10 +28,7 @@ import (
 // history in dbFile so that a restart carries on where it stopped.
 func ownDevServer(t *testing.T, hostPort, dbFile string) *testsuite.DevServer {
 	t.Helper()
-	var extra []string
-	for _, spec := range workflows.SearchAttributeTypes {
-		extra = append(extra, "--search-attribute", spec)
-	}
+	extra := workflows.DevServerFlags(true)
 	var server *testsuite.DevServer
 	var err error
 	for attempt := 0; attempt < 5; attempt++ { // the port may take a moment to be free again
@@ -112,7 +109,7 @@ func TestTemporalOutageLosesNothing(t *testing.T) {
 	defer w.Stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go worker.RunRelay(ctx, c, db, tq, time.Second)
+	go worker.RunBackground(ctx, c, db, tq, nil, time.Second)
 	deps := apiDeps
 	deps.Temporal, deps.TaskQueue, deps.DB = c, tq, db
 	deps.WAAppSecret, deps.SMSSecret = waSecret, smsSecret
@@ -185,6 +182,18 @@ func TestTemporalOutageLosesNothing(t *testing.T) {
 	_ = db.Get(&unstarted, `SELECT count(*) FROM complaints WHERE text LIKE $1 AND NOT workflow_started`, "Aduan saat gangguan "+run+"%")
 	if rows != 50 || unstarted != 50 {
 		t.Fatalf("rows %d (want 50), without workflow %d (want 50)", rows, unstarted)
+	}
+
+	// Still without Temporal, every complaint has its acknowledgement with its code from
+	// the acknowledger: on WhatsApp or SMS for the 30 numbers, in the log for the web
+	// complaints that left no contact.
+	var acked int
+	if !eventually(20*time.Second, func() bool {
+		_ = db.Get(&acked, `SELECT count(DISTINCT n.code) FROM notifications n JOIN complaints c ON c.code = n.code
+			WHERE c.text LIKE $1 AND n.kind = 'ack' AND n.sent_at IS NOT NULL`, "Aduan saat gangguan "+run+"%")
+		return acked == 50
+	}) {
+		t.Fatalf("%d complaints acknowledged while Temporal was down, want 50", acked)
 	}
 
 	// Temporal comes back (same history file): the relay starts every workflow.

@@ -102,12 +102,7 @@ func (w *complaint) onPoint(ctx workflow.Context, p domain.Point, key string) (b
 // notify writes and delivers a notification without holding up the workflow: a mail
 // server that is down delays the message, not the complaint's clocks.
 func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyKind, due time.Time) {
-	s := w.state
-	req := domain.NotifyRequest{Key: key, Code: s.Code, Kind: kind, Status: s.Status, Pokja: s.Pokja,
-		Partner: s.Partner, Deadline: s.Deadline, Due: due}
-	if kind == domain.NotifyOverallReminder || kind == domain.NotifyOverallEscalation {
-		req.Deadline = s.OverallDeadline
-	}
+	req := w.notifyRequest(key, kind, due)
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
@@ -117,6 +112,35 @@ func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyK
 		defer func() { w.notifying-- }()
 		if err := workflow.ExecuteActivity(actx, domain.ActivityNotify, req).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Error("notification failed", "key", key, "err", err)
+		}
+	})
+}
+
+// notifyRequest describes a notification of kind about the complaint as it is now.
+func (w *complaint) notifyRequest(key string, kind domain.NotifyKind, due time.Time) domain.NotifyRequest {
+	s := w.state
+	req := domain.NotifyRequest{Key: key, Code: s.Code, Kind: kind, Status: s.Status, Pokja: s.Pokja,
+		Partner: s.Partner, Deadline: s.Deadline, Due: due}
+	if kind == domain.NotifyOverallReminder || kind == domain.NotifyOverallEscalation {
+		req.Deadline = s.OverallDeadline
+	}
+	return req
+}
+
+// announce tells the complainant the published answer and pushes it to the regency's
+// websites in one activity (version 4; before, a Notify and a PublishExternal), without
+// holding up the workflow.
+func (w *complaint) announce(ctx workflow.Context, answer domain.NotifyRequest) {
+	req := domain.AnnounceRequest{Notify: answer, Publish: domain.PublishRequest{Code: w.state.Code}}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
+	})
+	w.notifying++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { w.notifying-- }()
+		if err := workflow.ExecuteActivity(actx, domain.ActivityAnnounce, req).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("announcing the publication failed", "code", req.Publish.Code, "err", err)
 		}
 	})
 }

@@ -90,14 +90,11 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 		return w.state, err
 	}
 	w.describe(ctx)
-	// A new complaint (not a continuation) acknowledges its intake. Since version 4 this
-	// is read from the input: an action that starts the workflow itself (api/starter.go)
-	// arrives in the first workflow task, and its handler may have run already.
+	// A new complaint (not a continuation) acknowledged its intake from here in versions 2
+	// and 3; since version 4 the worker's acknowledger does, from PostgreSQL
+	// (worker.RunAcknowledger), so that it goes out even while Temporal is down.
 	isNew := w.state.Status == domain.StatusReceived && w.state.Seq == 1
-	if w.localProjection {
-		isNew = in.Case.Status == domain.StatusReceived && in.Case.Seq == 1
-	}
-	if w.tellsComplainant && isNew && workflow.GetInfo(ctx).ContinuedExecutionRunID == "" {
+	if w.tellsComplainant && !w.localProjection && isNew && workflow.GetInfo(ctx).ContinuedExecutionRunID == "" {
 		// The complainant learns their code and tracking link on the channel they used.
 		w.notify(ctx, w.state.Code+"/ack", domain.NotifyAck, workflow.Now(ctx))
 	}
@@ -110,7 +107,9 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 		}
 		var err error
 		fired := false
-		if ok {
+		if ok && w.localProjection {
+			fired, err = awaitOrTimer(ctx, wake.Sub(workflow.Now(ctx)), changed)
+		} else if ok {
 			var satisfied bool
 			satisfied, err = workflow.AwaitWithTimeout(ctx, wake.Sub(workflow.Now(ctx)), changed)
 			fired = !satisfied
@@ -142,6 +141,27 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 	}
 	// Let an Update that arrived at the last moment, and notifications, finish.
 	return w.state, w.drain(ctx)
+}
+
+// awaitOrTimer waits until condition holds or d has passed, and reports whether the time
+// ran out. Unlike workflow.AwaitWithTimeout in this SDK, a timer that is no longer needed
+// is cancelled: otherwise every transition would leave its stage's timer to fire later
+// and wake the workflow for nothing (version 4).
+func awaitOrTimer(ctx workflow.Context, d time.Duration, condition func() bool) (bool, error) {
+	if condition() {
+		return false, nil
+	}
+	tctx, cancelTimer := workflow.WithCancel(ctx)
+	timer := workflow.NewTimer(tctx, d)
+	if err := workflow.Await(ctx, func() bool { return timer.IsReady() || condition() }); err != nil {
+		cancelTimer()
+		return false, err
+	}
+	if condition() {
+		cancelTimer()
+		return false, nil
+	}
+	return true, timer.Get(ctx, nil)
 }
 
 // drain waits for running Update handlers and notifications.

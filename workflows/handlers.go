@@ -224,6 +224,12 @@ func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.A
 		// An internal note changes nothing but the audit trail.
 	}
 	state, err := w.record(ctx, req.Actor, recorded, note)
+	if err == nil && w.localProjection && action == domain.ActionPublish {
+		// One activity tells the complainant and pushes to the websites (version 4).
+		w.announce(ctx, w.notifyRequest(fmt.Sprintf("%s/%s/%d", state.Code, domain.NotifyAnswer, state.Seq),
+			domain.NotifyAnswer, workflow.Now(ctx)))
+		return state, nil
+	}
 	if err == nil && w.closesLoop {
 		switch {
 		case action == domain.ActionPublish:

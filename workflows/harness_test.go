@@ -33,7 +33,9 @@ type harness struct {
 	projections []domain.Projection
 	notices     []notice
 	pushed      []string
-	outcomes    []*outcome
+	// announced counts AnnouncePublication activities (answer and push in one).
+	announced int
+	outcomes  []*outcome
 }
 
 // notice is a notification the workflow asked for, with the test clock when it did.
@@ -83,6 +85,14 @@ func newHarness(t *testing.T) *harness {
 		h.pushed = append(h.pushed, req.Code)
 		return nil
 	}, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
+	env.RegisterActivityWithOptions(func(_ context.Context, req domain.AnnounceRequest) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.notices = append(h.notices, notice{at: env.Now(), req: req.Notify})
+		h.pushed = append(h.pushed, req.Publish.Code)
+		h.announced++
+		return nil
+	}, activity.RegisterOptions{Name: domain.ActivityAnnounce})
 	return h
 }
 

@@ -181,8 +181,7 @@ func TestAwaitingInfoClosesWithoutReply(t *testing.T) {
 	}
 	got := noticesOf(h.sent())
 	want := []sentNotice{
-		{"2026-12-01 09:00", domain.NotifyAck},      // the code, on intake
-		{"2026-12-01 10:00", domain.NotifyQuestion}, // the admin's question
+		{"2026-12-01 10:00", domain.NotifyQuestion}, // the admin's question (the code went out from the acknowledger)
 		{"2026-12-08 10:00", domain.NotifyReminder}, // one reminder to the complainant
 		{"2026-12-15 10:00", domain.NotifyNoReplyClosed},
 	}
@@ -194,8 +193,8 @@ func TestAwaitingInfoClosesWithoutReply(t *testing.T) {
 			t.Errorf("notification %d = %v, want %v", i, got[i], want[i])
 		}
 	}
-	if h.sent()[2].req.Status != domain.StatusAwaitingInfo {
-		t.Errorf("the reminder went to %s's party, want the complainant (awaiting_info)", h.sent()[2].req.Status)
+	if h.sent()[1].req.Status != domain.StatusAwaitingInfo {
+		t.Errorf("the reminder went to %s's party, want the complainant (awaiting_info)", h.sent()[1].req.Status)
 	}
 	if !h.env.IsWorkflowCompleted() {
 		// The cancel at 60 days ends it otherwise; the archive point comes after 30 working days.

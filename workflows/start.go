@@ -23,8 +23,32 @@ func NewInput(state domain.CaseState, policy domain.SLAPolicy, override *domain.
 // Start starts a complaint's workflow. Starting one that already runs, or ran, is not an
 // error: intake and the relay may both try, and either is fine.
 func Start(ctx context.Context, c client.Client, taskQueue string, in Input) error {
+	opts := startOptions(taskQueue, in)
+	// Where the starting process also runs the worker (aduan dev, one-machine
+	// deployments), the server hands the first workflow task straight back to it instead
+	// of queueing it. Elsewhere it is ignored.
+	opts.EnableEagerStart = true
+	_, err := c.ExecuteWorkflow(ctx, opts, WorkflowName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// UpdateWithStart sends an Update to a complaint's workflow, starting the workflow in
+// the same request if it does not run yet: an action that reaches a complaint before its
+// workflow was started is delivered in the workflow's first task, without waiting for it.
+func UpdateWithStart(ctx context.Context, c client.Client, taskQueue string, in Input,
+	update client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	op := c.NewWithStartWorkflowOperation(startOptions(taskQueue, in), WorkflowName, in)
+	return c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: op, UpdateOptions: update})
+}
+
+// startOptions are the options every start of a complaint's workflow uses.
+func startOptions(taskQueue string, in Input) client.StartWorkflowOptions {
 	state := in.Case
-	opts := client.StartWorkflowOptions{
+	return client.StartWorkflowOptions{
 		ID:                       domain.WorkflowID(state.Code),
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
@@ -32,12 +56,6 @@ func Start(ctx context.Context, c client.Client, taskQueue string, in Input) err
 		TypedSearchAttributes:    InitialSearchAttributes(state),
 		StaticSummary:            summary(state),
 	}
-	_, err := c.ExecuteWorkflow(ctx, opts, WorkflowName, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
-	return err
 }
 
 // summary is the one line the Temporal UI shows for a complaint: its code, channel and

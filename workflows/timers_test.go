@@ -199,3 +199,22 @@ func TestPolicyInSeconds(t *testing.T) {
 		t.Fatal("not overdue 31 s into a 30 s stage")
 	}
 }
+
+// TestTransitionCancelsStageTimer: a stage's timer that a transition made useless is
+// cancelled (version 4), so it never fires to wake the workflow for nothing. Each
+// transition arms exactly one timer for its new stage.
+func TestTransitionCancelsStageTimer(t *testing.T) {
+	h := newHarness(t)
+	var started, cancelled, fired int
+	h.env.SetOnTimerScheduledListener(func(string, time.Duration) { started++ })
+	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+	h.env.SetOnTimerFiredListener(func(string) { fired++ })
+	h.send(1*time.Hour, "triage", body("triage", "admin"))
+	h.send(2*time.Hour, "answer", body("answer", "pokja"))
+	h.run(startState(domain.StatusReceived), nil, 3*time.Hour)
+	// received, at_pokja and ready_to_publish each armed one; the transitions cancelled
+	// the first two (the last goes with the run). None fired.
+	if started != 3 || cancelled != 2 || fired != 0 {
+		t.Errorf("timers started %d, cancelled %d, fired %d; want 3, 2, 0", started, cancelled, fired)
+	}
+}

@@ -118,12 +118,10 @@ func runSetupTemporal(ctx context.Context, _ []string) error {
 	return nil
 }
 
-// runSearchAttributeFlags prints the dev server's --search-attribute flags, so scripts
-// take the list from the code instead of keeping a copy.
+// runSearchAttributeFlags prints the dev server's flags (search attributes, and the
+// SQLite settings for its history file), so scripts take them from the code instead of
+// keeping a copy.
 func runSearchAttributeFlags(_ context.Context, _ []string) error {
-	for _, spec := range workflows.SearchAttributeTypes {
-		fmt.Printf("--search-attribute %s ", spec)
-	}
-	fmt.Println()
+	fmt.Println(strings.Join(workflows.DevServerFlags(true), " "))
 	return nil
 }

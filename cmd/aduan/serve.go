@@ -161,14 +161,14 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	}
 	// Process-wide, and only before the first worker starts.
 	sdkworker.SetStickyWorkflowCacheSize(cfg.StickyCache)
-	w := worker.NewWithPublisher(tc, db, cfg.TaskQueue,
-		&activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL},
+	notifier := &activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL}
+	w := worker.NewWithPublisher(tc, db, cfg.TaskQueue, notifier,
 		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.PublicBaseURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	slog.Info("worker started", "task_queue", cfg.TaskQueue, "sticky_cache", cfg.StickyCache)
-	go worker.RunRelay(ctx, tc, db, cfg.TaskQueue, 5*time.Second)
+	go worker.RunBackground(ctx, tc, db, cfg.TaskQueue, notifier, 5*time.Second)
 	<-ctx.Done()
 	w.Stop()
 	return nil

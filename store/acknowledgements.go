@@ -1,0 +1,30 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// PendingAck is a new complaint whose acknowledgement has not gone out yet.
+type PendingAck struct {
+	Code      string    `db:"code"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// ClaimAcks takes up to limit pending acknowledgements, oldest first, for hold: no other
+// worker takes them until then (or until they are marked sent).
+func (db *DB) ClaimAcks(ctx context.Context, hold time.Duration, limit int) ([]PendingAck, error) {
+	var rows []PendingAck
+	err := db.SelectContext(ctx, &rows, `UPDATE complaints SET ack_claimed_until = now() + make_interval(secs => $1)
+		WHERE code IN (SELECT code FROM complaints
+			WHERE ack_pending AND (ack_claimed_until IS NULL OR ack_claimed_until < now())
+			ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+		RETURNING code, created_at`, hold.Seconds(), limit)
+	return rows, err
+}
+
+// AckSent records that a complaint's acknowledgement went out (or never can).
+func (db *DB) AckSent(ctx context.Context, code string) error {
+	_, err := db.ExecContext(ctx, `UPDATE complaints SET ack_pending = false, ack_claimed_until = NULL WHERE code = $1`, code)
+	return err
+}

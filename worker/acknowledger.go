@@ -1,0 +1,87 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"aduan/activities"
+	"aduan/domain"
+	"aduan/store"
+)
+
+// RunBackground runs, until ctx ends, the worker's two loops over PostgreSQL: the relay
+// (relayEvery) and the acknowledger (every second). n delivers the acknowledgements (nil:
+// to the log only).
+func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue string, n *activities.Notifier, relayEvery time.Duration) {
+	if n == nil {
+		n = &activities.Notifier{}
+	}
+	if n.DB == nil {
+		n.DB = db
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); RunRelay(ctx, c, db, taskQueue, relayEvery) }()
+	go func() { defer wg.Done(); RunAcknowledger(ctx, n, time.Second) }()
+	wg.Wait()
+}
+
+// ackHold is how long a worker holds the acknowledgements it took before another may try.
+const ackHold = time.Minute
+
+// RunAcknowledger sends, every interval until ctx ends, the acknowledgement of each new
+// complaint (its code and tracking link, on the complainant's channel) through n. It
+// works from PostgreSQL alone, so a complainant hears back even while Temporal is down.
+// Several workers may run it: each takes its own batch. A failed delivery is tried again
+// once the hold has passed; the outbox never sends one twice.
+func RunAcknowledger(ctx context.Context, n *activities.Notifier, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for acknowledge(ctx, n) == ackBatch {
+			// A full batch: there may be more waiting.
+		}
+	}
+}
+
+const ackBatch = 50
+
+// acknowledge sends one batch and returns its size.
+func acknowledge(ctx context.Context, n *activities.Notifier) int {
+	pending, err := n.DB.ClaimAcks(ctx, ackHold, ackBatch)
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Warn("acknowledger: reading pending acknowledgements failed", "err", err)
+		}
+		return 0
+	}
+	for _, p := range pending {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := n.Notify(sctx, domain.NotifyRequest{Key: p.Code + "/ack", Code: p.Code, Kind: domain.NotifyAck,
+			Status: domain.StatusReceived, Due: p.CreatedAt})
+		cancel()
+		var app *temporal.ApplicationError
+		if err != nil && !(errors.As(err, &app) && app.NonRetryable()) {
+			slog.Warn("acknowledger: delivery failed; will try again", "code", p.Code, "err", err)
+			continue
+		}
+		if err != nil {
+			slog.Warn("acknowledger: cannot be delivered", "code", p.Code, "err", err)
+		}
+		if err := n.DB.AckSent(ctx, p.Code); err != nil {
+			slog.Warn("acknowledger: recording the acknowledgement failed", "code", p.Code, "err", err)
+		}
+	}
+	return len(pending)
+}
