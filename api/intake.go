@@ -191,8 +191,10 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		return store.IntakeResult{}, nil, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	// The plans the workflow will start with give the deadlines recorded at intake.
-	plans := workflows.NewInput(domain.CaseState{Status: domain.StatusReceived, ReceivedAt: now}, policy, s.SLAOverride).Case
+	// The plans the workflow will start with give the deadlines recorded at intake
+	// (planned once: the working-time calendar is the costly part of intake).
+	in := workflows.NewInput(domain.CaseState{Status: domain.StatusReceived, ReceivedAt: now}, policy, s.SLAOverride)
+	plans := in.Case
 	res, err := s.DB.InsertIntake(ctx, store.Intake{
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
@@ -203,7 +205,9 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 		return res, nil, err
 	}
 	if res.Created {
-		s.starter.enqueue(workflows.NewInput(res.State, policy, s.SLAOverride))
+		// The same plans, for the complaint as recorded (res.State carries their deadlines).
+		in.Case, in.StageSeq = res.State, res.State.Seq
+		s.starter.enqueue(in)
 	}
 	return res, nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -19,15 +20,34 @@ import (
 // the workflow side is busy. What the starter cannot start (queue full, Temporal down,
 // the process stopped) the worker's relay starts later from the unstarted rows, and an
 // action that arrives first starts the workflow itself (startNow). Nothing is lost.
+//
+// During a burst of intake the starter gives way: it starts a workflow once intake has
+// been quiet for a moment, or once the complaint has waited startAtLatest. The burst is
+// taken at the speed of PostgreSQL, and the workflows follow right after it.
 type starter struct {
-	queue   chan workflows.Input
+	queue   chan queued
 	start   func(context.Context, workflows.Input) error
 	timeout time.Duration
+	// lastIntake is when the last complaint was queued (Unix nanoseconds).
+	lastIntake atomic.Int64
 }
+
+// queued is a complaint waiting for its workflow, with when it was queued.
+type queued struct {
+	in workflows.Input
+	at time.Time
+}
+
+const (
+	// intakeQuiet is how long intake must have been quiet before the starter goes on.
+	intakeQuiet = 50 * time.Millisecond
+	// startAtLatest is how long a complaint waits for its workflow at most, burst or not.
+	startAtLatest = 2 * time.Second
+)
 
 // newStarter runs n goroutines taking workflows to start from a queue of size.
 func newStarter(n, size int, timeout time.Duration, start func(context.Context, workflows.Input) error) *starter {
-	st := &starter{queue: make(chan workflows.Input, size), start: start, timeout: timeout}
+	st := &starter{queue: make(chan queued, size), start: start, timeout: timeout}
 	for range n {
 		go st.run()
 	}
@@ -36,15 +56,21 @@ func newStarter(n, size int, timeout time.Duration, start func(context.Context, 
 
 // enqueue hands a committed complaint to the starter; a full queue leaves it to the relay.
 func (st *starter) enqueue(in workflows.Input) {
+	now := time.Now()
+	st.lastIntake.Store(now.UnixNano())
 	select {
-	case st.queue <- in:
+	case st.queue <- queued{in: in, at: now}:
 	default:
 		slog.Info("start queue full; the relay will start the workflow", "code", in.Case.Code)
 	}
 }
 
 func (st *starter) run() {
-	for in := range st.queue {
+	for q := range st.queue {
+		for time.Since(q.at) < startAtLatest && time.Since(time.Unix(0, st.lastIntake.Load())) < intakeQuiet {
+			time.Sleep(intakeQuiet / 2)
+		}
+		in := q.in
 		ctx, cancel := context.WithTimeout(context.Background(), st.timeout)
 		if err := st.start(ctx, in); err != nil {
 			slog.Warn("workflow start failed; the relay will start it", "code", in.Case.Code, "err", err)

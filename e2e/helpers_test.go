@@ -510,6 +510,21 @@ func recordHistory(t testing.TB, code, name string) {
 	t.Logf("recorded %d events of %s in %s", len(h.Events), code, path)
 }
 
+// waitStarted waits until intake's starter has started the complaint's workflow. Tests
+// whose API takes complaints with a policy of its own (SLAOverride) wait for it before
+// acting through the shared API, which would otherwise start the workflow itself with the
+// regency's policy (Update-with-Start).
+func waitStarted(t testing.TB, code string) {
+	t.Helper()
+	if !eventually(10*time.Second, func() bool {
+		var started bool
+		_ = testDB.Get(&started, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
+		return started
+	}) {
+		t.Fatalf("the workflow of %s was not started within 10 s", code)
+	}
+}
+
 // eventually retries check every 200 ms until it reports true or timeout passes.
 func eventually(timeout time.Duration, check func() bool) bool {
 	deadline := time.Now().Add(timeout)

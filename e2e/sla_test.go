@@ -38,6 +38,7 @@ func TestPartnerLateRemindedThenEscalated(t *testing.T) {
 		t.Fatalf("intake: %s", r)
 	}
 	code, _ := r.object(t)["code"].(string)
+	waitStarted(t, code) // by this API's starter, with its policy
 	triage(t, code, "logistik", "bantuan_logistik")
 	fwd := step(t, "pokja-logistik", code, "forward", map[string]any{"partner": "ypii", "note": "Mohon dicek"}, domain.StatusAtPartner)
 	if fwd.Deadline == nil || fwd.Deadline.Sub(fwd.last().At) != 6*time.Second {

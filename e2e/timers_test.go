@@ -47,6 +47,7 @@ func TestOverdue(t *testing.T) {
 		t.Fatalf("intake: %s", r)
 	}
 	code, _ := r.object(t)["code"].(string)
+	waitStarted(t, code) // by this API's starter, with its policy
 	if v := view(t, "admin", code); v.Deadline == nil || v.Deadline.Sub(v.CreatedAt) != time.Hour {
 		t.Errorf("intake deadline %v for created_at %v, want the short policy's hour", v.Deadline, v.CreatedAt)
 	}
@@ -99,6 +100,7 @@ func TestPublishedClosesAndArchives(t *testing.T) {
 		t.Fatalf("intake: %s", r)
 	}
 	code, _ := r.object(t)["code"].(string)
+	waitStarted(t, code) // by this API's starter, with its policy
 	triage(t, code, "logistik", "bantuan_logistik")
 	step(t, "pokja-logistik", code, "answer", map[string]any{"answer": "Sudah disalurkan."}, domain.StatusReadyToPublish)
 	step(t, "admin", code, "publish", map[string]any{"public_title": "Judul", "public_answer": "Sudah disalurkan."},

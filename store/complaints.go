@@ -41,7 +41,7 @@ type IntakeResult struct {
 	State domain.CaseState
 }
 
-// InsertIntake records a new complaint and its first audit event in one transaction. A
+// InsertIntake records a new complaint and its first audit event in one statement. A
 // repeated idempotency key returns the complaint the first request created.
 func (db *DB) InsertIntake(ctx context.Context, in Intake) (IntakeResult, error) {
 	for attempt := 0; attempt < 5; attempt++ {
@@ -56,11 +56,6 @@ func (db *DB) InsertIntake(ctx context.Context, in Intake) (IntakeResult, error)
 }
 
 func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeResult, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return IntakeResult{}, err
-	}
-	defer tx.Rollback()
 	confidential := in.Confidential || domain.IsSensitive(in.Category)
 	var takenBy sql.NullString
 	actor := domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}
@@ -68,30 +63,31 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		takenBy = nullable(in.TakenBy.Username)
 		actor = *in.TakenBy
 	}
+	// One statement, so one round trip and atomic without a transaction: the complaint
+	// and its first audit event, or neither.
 	var got string
-	err = tx.GetContext(ctx, &got, `INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
-			kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
-			status, confidential, category, deadline, updated_at, last_seq, overall_deadline)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16)
-		ON CONFLICT (idempotency_key) DO NOTHING
-		RETURNING code`,
+	err := db.GetContext(ctx, &got, `WITH c AS (
+			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
+				kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
+				status, confidential, category, deadline, updated_at, last_seq, overall_deadline)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16)
+			ON CONFLICT (idempotency_key) DO NOTHING
+			RETURNING code
+		), e AS (
+			INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
+			SELECT code, 1, $13, $17, $18, 'submit', 'received', $19 FROM c
+		)
+		SELECT code FROM c`,
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
-		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline)
+		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
+		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".")
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
-		err = tx.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
+		err = db.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
 		return IntakeResult{Code: got}, err
 	}
 	if err != nil {
-		return IntakeResult{}, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
-		VALUES ($1, 1, $2, $3, $4, 'submit', 'received', $5)`,
-		code, in.CreatedAt, actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+"."); err != nil {
-		return IntakeResult{}, err
-	}
-	if err := tx.Commit(); err != nil {
 		return IntakeResult{}, err
 	}
 	state := domain.CaseState{
