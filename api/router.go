@@ -87,7 +87,7 @@ func NewRouter(d Deps) http.Handler {
 		d.StartWorkers = 4
 		s.StartWorkers = 4
 	}
-	s.starter = newStarter(d.StartWorkers, 4096, d.StartTimeout, s.startAndMark)
+	s.starter = newStarter(d.StartWorkers, 4096, d.StartTimeout, s.startQueued)
 	s.take = s.takeMessage
 	return s.router()
 }

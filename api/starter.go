@@ -79,6 +79,16 @@ func (st *starter) run() {
 	}
 }
 
+// startQueued starts the workflow of a complaint the starter took from its queue, unless
+// an action has started it meanwhile (Update-with-Start): a PostgreSQL read is cheaper
+// than a start request to a busy Temporal server.
+func (s *server) startQueued(ctx context.Context, in workflows.Input) error {
+	if started, err := s.DB.WorkflowStarted(ctx, in.Case.Code); err == nil && started {
+		return nil
+	}
+	return s.startAndMark(ctx, in)
+}
+
 // startAndMark starts a complaint's workflow and records that it runs.
 func (s *server) startAndMark(ctx context.Context, in workflows.Input) error {
 	if err := workflows.Start(ctx, s.Temporal, s.TaskQueue, in); err != nil {

@@ -28,3 +28,14 @@ func (db *DB) AckSent(ctx context.Context, code string) error {
 	_, err := db.ExecContext(ctx, `UPDATE complaints SET ack_pending = false, ack_claimed_until = NULL WHERE code = $1`, code)
 	return err
 }
+
+// IntakeBusy reports whether intake is in a burst: a complaint arrived within quiet, and
+// no acknowledgement has waited longer than atLatest. The acknowledger then gives way, so
+// a burst is taken at the speed of PostgreSQL and the acknowledgements follow.
+func (db *DB) IntakeBusy(ctx context.Context, quiet, atLatest time.Duration) (bool, error) {
+	var busy bool
+	err := db.GetContext(ctx, &busy, `SELECT EXISTS (SELECT 1 FROM complaints WHERE created_at > now() - make_interval(secs => $1))
+		AND NOT EXISTS (SELECT 1 FROM complaints WHERE ack_pending AND created_at < now() - make_interval(secs => $2))`,
+		quiet.Seconds(), atLatest.Seconds())
+	return busy, err
+}

@@ -98,6 +98,13 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	return IntakeResult{Code: code, Created: true, State: state}, nil
 }
 
+// WorkflowStarted reports whether a complaint's workflow has been started.
+func (db *DB) WorkflowStarted(ctx context.Context, code string) (bool, error) {
+	var started bool
+	err := db.GetContext(ctx, &started, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
+	return started, err
+}
+
 // MarkWorkflowStarted notes that a complaint's workflow is running.
 func (db *DB) MarkWorkflowStarted(ctx context.Context, code string) error {
 	_, err := db.ExecContext(ctx, `UPDATE complaints SET workflow_started = true WHERE code = $1`, code)

@@ -57,8 +57,21 @@ func RunAcknowledger(ctx context.Context, n *activities.Notifier, interval time.
 
 const ackBatch = 50
 
-// acknowledge sends one batch and returns its size.
+// acknowledge sends one batch and returns its size. During a burst of intake it waits
+// (at most 2 s for any complaint): the complainants get their codes from the intake
+// response at once, and the burst itself goes at the speed of PostgreSQL.
 func acknowledge(ctx context.Context, n *activities.Notifier) int {
+	for {
+		busy, err := n.DB.IntakeBusy(ctx, 200*time.Millisecond, 2*time.Second)
+		if err != nil || !busy {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 	pending, err := n.DB.ClaimAcks(ctx, ackHold, ackBatch)
 	if err != nil {
 		if ctx.Err() == nil {
