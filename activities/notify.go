@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -51,6 +52,10 @@ func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) error {
 		return err
 	}
 	rows, err := n.render(ctx, req, recipients)
+	if errors.Is(err, errAlreadyAnswered) {
+		logger.Info("notification not needed", "key", req.Key, "reason", err.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -223,6 +228,9 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 // without it: 1+2+4+8 s of Temporal's backoff.
 const textsSettleAttempts = 5
 
+// errAlreadyAnswered says a question notification has nothing left to ask.
+var errAlreadyAnswered = errors.New("the question was answered before it was sent")
+
 // complainantTexts adds the staff-written text a question or answer notification
 // carries: the admin's question, the published answer, or the private answer. They are
 // read from PostgreSQL, never from the request (which workflow history keeps), and only
@@ -241,6 +249,10 @@ func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyReques
 	switch req.Kind {
 	case domain.NotifyQuestion:
 		data.Question = t.Question
+		if t.Question == "" && t.Status != string(domain.StatusAwaitingInfo) {
+			// The complainant answered before the question went out: nothing to ask.
+			return errAlreadyAnswered
+		}
 		if t.Question == "" {
 			missing = "question"
 		}

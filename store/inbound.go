@@ -38,6 +38,7 @@ type ComplainantTexts struct {
 	PublicTitle  string `db:"public_title"`
 	PublicAnswer string `db:"public_answer"`
 	DuplicateOf  string `db:"duplicate_of"`
+	Status       string `db:"status"`
 }
 
 // ComplainantTexts reads a complaint's question and answers.
@@ -45,7 +46,7 @@ func (db *DB) ComplainantTexts(ctx context.Context, code string) (ComplainantTex
 	var t ComplainantTexts
 	err := db.GetContext(ctx, &t, `SELECT coalesce(question, '') AS question, coalesce(answer, '') AS answer,
 			coalesce(public_title, '') AS public_title, coalesce(public_answer, '') AS public_answer,
-			coalesce(duplicate_of, '') AS duplicate_of
+			coalesce(duplicate_of, '') AS duplicate_of, status
 		FROM complaints WHERE code = $1`, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
