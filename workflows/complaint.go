@@ -277,6 +277,10 @@ func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action doma
 	return p.State, nil
 }
 
+// projectionPatience is how long a projection (a local activity) keeps retrying: a year,
+// that is, for as long as any database outage lasts.
+const projectionPatience = 365 * 24 * time.Hour
+
 // projectionRetry never gives up: a projection waits out a database outage and lands
 // exactly once (ProjectComplaint is idempotent by sequence number).
 var projectionRetry = &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second}
@@ -292,7 +296,11 @@ func (w *complaint) project(ctx, actx workflow.Context, p domain.Projection) wor
 	}
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 15 * time.Second,
-		RetryPolicy:         projectionRetry,
+		// Unlike an activity's, a local activity's retries end at its ScheduleToClose,
+		// which defaults to StartToClose: 15 s of database outage would fail the action
+		// after the workflow applied it. It retries as long as the database is away.
+		ScheduleToCloseTimeout: projectionPatience,
+		RetryPolicy:            projectionRetry,
 	})
 	return workflow.ExecuteLocalActivity(lctx, domain.ActivityProject, p)
 }
