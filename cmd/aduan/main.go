@@ -29,7 +29,7 @@ Commands:
   verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
   bench           measure intake, lifecycle, Temporal cost and scale on a stack of its own
   setup-temporal  register Aduan's search attributes on a Temporal cluster
-  search-attribute-flags  print the dev server's --search-attribute flags
+  search-attribute-flags  print the dev server's flags (search attributes, SQLite WAL settings)
 
 Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, ADUAN_HTTP_ADDR and more (see README).
