@@ -19,7 +19,9 @@ import (
 // wait for Temporal: a complaint is taken as fast as the database takes a row, even when
 // the workflow side is busy. What the starter cannot start (queue full, Temporal down,
 // the process stopped) the worker's relay starts later from the unstarted rows, and an
-// action that arrives first starts the workflow itself (startNow). Nothing is lost.
+// action that arrives first starts the workflow itself: a staff action by
+// Update-with-Start (sendUpdateWithStart), a complainant's reply or feedback by startNow.
+// Nothing is lost.
 //
 // During a burst of intake the starter gives way: it starts a workflow once intake has
 // been quiet for a moment, or once the complaint has waited startAtLatest. The burst is

@@ -26,7 +26,9 @@ const QueryState = "state"
 // (acknowledgement, question, answer); 3 pushes published answers to the regency's
 // websites and tells a merged duplicate's complainant where theirs went; 4 projects each
 // event with a local activity, in the same workflow task as the Update that caused it
-// (one round trip to the server instead of three: see docs/PERFORMANCE.md).
+// (one round trip to the server instead of three), leaves the acknowledgement of intake
+// to the worker's acknowledger, announces a publication with one activity and cancels
+// stage timers a transition made useless (see docs/PERFORMANCE.md).
 const changeWorkingTimeSLA = "working-time-sla"
 
 // Input starts (or continues) a complaint workflow.
@@ -289,7 +291,8 @@ var projectionRetry = &temporal.RetryPolicy{InitialInterval: 200 * time.Millisec
 // on the worker inside the workflow task that handles the Update, so an action costs one
 // workflow task instead of two plus an activity task, and is still one billed action (its
 // marker). A worker killed mid-projection loses the task; the next attempt projects the
-// same sequence number again, which changes nothing twice.
+// same sequence number again and replaces what the lost attempt may have written, so
+// PostgreSQL ends with what history keeps.
 func (w *complaint) project(ctx, actx workflow.Context, p domain.Projection) workflow.Future {
 	if !w.localProjection {
 		return workflow.ExecuteActivity(actx, domain.ActivityProject, p)
