@@ -63,7 +63,8 @@ func TestStarterGivesWayToABurst(t *testing.T) {
 	if first.IsZero() {
 		t.Fatal("nothing started during a long burst")
 	}
-	if d := first.Sub(t0); d < startAtLatest-100*time.Millisecond || d > startAtLatest+300*time.Millisecond {
+	// Not before about startAtLatest; the upper bound only allows for a loaded machine.
+	if d := first.Sub(t0); d < startAtLatest-100*time.Millisecond || d > startAtLatest+time.Second {
 		t.Errorf("first start %s into the burst, want about %s", d, startAtLatest)
 	}
 }
