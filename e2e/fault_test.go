@@ -17,6 +17,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	"aduan/api"
@@ -351,7 +352,7 @@ func checkPublished(t *testing.T, db *store.DB, codes []string) {
 // workflow tasks that timed out (taken by a worker that died).
 func logRetries(t *testing.T, c client.Client, codes []string) {
 	t.Helper()
-	retried, timedOut, touched := 0, 0, 0
+	retried, localRetried, timedOut, touched := 0, 0, 0, 0
 	for _, code := range codes {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		it := c.GetWorkflowHistory(ctx, domain.WorkflowID(code), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
@@ -365,6 +366,10 @@ func logRetries(t *testing.T, c client.Client, codes []string) {
 				retried++
 				hit = true
 			}
+			if localAttempt(e) > 1 { // a projection retried inside its workflow task
+				localRetried++
+				hit = true
+			}
 			if e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT || e.GetEventType() == enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT {
 				timedOut++
 				hit = true
@@ -375,8 +380,26 @@ func logRetries(t *testing.T, c client.Client, codes []string) {
 			touched++
 		}
 	}
-	t.Logf("histories: %d of %d workflows hit by the fault: %d activities retried, %d tasks timed out",
-		touched, len(codes), retried, timedOut)
+	t.Logf("histories: %d of %d workflows hit by the fault: %d activities and %d local activities (projections) retried, %d tasks timed out",
+		touched, len(codes), retried, localRetried, timedOut)
+}
+
+// localAttempt is the attempt a local activity's marker records (0 for other events):
+// more than 1 means the projection was retried before it landed.
+func localAttempt(e *historypb.HistoryEvent) int32 {
+	m := e.GetMarkerRecordedEventAttributes()
+	if m == nil || m.GetMarkerName() != "LocalActivity" {
+		return 0
+	}
+	data := m.GetDetails()["data"].GetPayloads()
+	if len(data) == 0 {
+		return 0
+	}
+	var marker struct{ Attempt int32 }
+	if err := json.Unmarshal(data[0].GetData(), &marker); err != nil {
+		return 0
+	}
+	return marker.Attempt
 }
 
 // checkNoDrift waits (up to timeout, for retries to settle) until verify finds every
