@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -243,8 +242,7 @@ func (s *server) updateFailed(c *gin.Context, code string, err error) {
 			return
 		}
 	}
-	var missing *serviceerror.NotFound
-	if errors.As(err, &missing) {
+	if isNotFound(err) {
 		row, ok := s.loadComplaint(c, code)
 		if !ok {
 			return

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -186,7 +187,7 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 			}
 		}
 	}
-	policy, err := s.policy(c)
+	policy, err := s.policy(ctx)
 	if err != nil {
 		return store.IntakeResult{}, nil, err
 	}
@@ -214,11 +215,11 @@ func (s *server) takeIn(c *gin.Context, req intakeRequest, takenBy *domain.Actor
 
 // policy is the deadline policy for new complaints: the override, or the regency's
 // newest version (api/policy_cache.go).
-func (s *server) policy(c *gin.Context) (domain.SLAPolicy, error) {
+func (s *server) policy(ctx context.Context) (domain.SLAPolicy, error) {
 	if s.SLAOverride != nil {
 		return *s.SLAOverride, nil
 	}
-	return s.policies.current(c.Request.Context(), s.DB)
+	return s.policies.current(ctx, s.DB)
 }
 
 func (s *server) trackingURL(code string) string {

@@ -9,7 +9,6 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
-	"aduan/domain"
 	"aduan/store"
 	"aduan/workflows"
 )
@@ -129,12 +128,9 @@ func (s *server) startNow(ctx context.Context, code string) (bool, error) {
 // initialInput is the workflow input of a complaint intake recorded: its deadlines are
 // planned from when it was received, as intake planned them.
 func (s *server) initialInput(ctx context.Context, row store.Complaint) (workflows.Input, error) {
-	policy := domain.DefaultSLAPolicy()
-	if s.SLAOverride == nil {
-		var err error
-		if policy, err = s.DB.CurrentSLAPolicy(ctx); err != nil {
-			return workflows.Input{}, err
-		}
+	policy, err := s.policy(ctx)
+	if err != nil {
+		return workflows.Input{}, err
 	}
 	return workflows.NewInput(row.CaseState(), policy, s.SLAOverride), nil
 }

@@ -516,13 +516,15 @@ func recordHistory(t testing.TB, code, name string) {
 // regency's policy (Update-with-Start).
 func waitStarted(t testing.TB, code string) {
 	t.Helper()
-	if !eventually(10*time.Second, func() bool {
-		var started bool
-		_ = testDB.Get(&started, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
-		return started
-	}) {
+	if !eventually(10*time.Second, func() bool { return workflowStarted(code) }) {
 		t.Fatalf("the workflow of %s was not started within 10 s", code)
 	}
+}
+
+// workflowStarted reports whether PostgreSQL records the complaint's workflow as started.
+func workflowStarted(code string) bool {
+	started, _ := testDB.WorkflowStarted(context.Background(), code)
+	return started
 }
 
 // eventually retries check every 200 ms until it reports true or timeout passes.

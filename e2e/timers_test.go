@@ -158,11 +158,6 @@ func TestRelayStartsWorkflow(t *testing.T) {
 		}
 		return res.Code
 	}
-	started := func(code string) bool {
-		var ok bool
-		_ = testDB.Get(&ok, `SELECT workflow_started FROM complaints WHERE code = $1`, code)
-		return ok
-	}
 
 	// The action first: it starts the workflow and is applied as the complaint's event 2.
 	first := insert()
@@ -173,13 +168,13 @@ func TestRelayStartsWorkflow(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("note on a complaint without a workflow: HTTP %d %s", r.Status, r.Raw)
 	}
-	if v := view(t, "admin", first); v.last().Seq != 2 || v.last().Action != "note" || !started(first) {
-		t.Errorf("after the first action: last event %+v, workflow started %v", v.last(), started(first))
+	if v := view(t, "admin", first); v.last().Seq != 2 || v.last().Action != "note" || !workflowStarted(first) {
+		t.Errorf("after the first action: last event %+v, workflow started %v", v.last(), workflowStarted(first))
 	}
 
 	// Nobody acts: the relay starts it.
 	second := insert()
-	if !eventually(20*time.Second, func() bool { return started(second) }) {
+	if !eventually(20*time.Second, func() bool { return workflowStarted(second) }) {
 		t.Fatalf("the relay did not start %s's workflow within 20 s", second)
 	}
 	v := triage(t, second, "logistik", "bantuan_logistik")

@@ -102,18 +102,7 @@ func (w *complaint) onPoint(ctx workflow.Context, p domain.Point, key string) (b
 // notify writes and delivers a notification without holding up the workflow: a mail
 // server that is down delays the message, not the complaint's clocks.
 func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyKind, due time.Time) {
-	req := w.notifyRequest(key, kind, due)
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
-	})
-	w.notifying++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { w.notifying-- }()
-		if err := workflow.ExecuteActivity(actx, domain.ActivityNotify, req).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Error("notification failed", "key", key, "err", err)
-		}
-	})
+	w.inBackground(ctx, domain.ActivityNotify, w.notifyRequest(key, kind, due), time.Second, 10*time.Minute)
 }
 
 // notifyRequest describes a notification of kind about the complaint as it is now.
@@ -132,32 +121,29 @@ func (w *complaint) notifyRequest(key string, kind domain.NotifyKind, due time.T
 // holding up the workflow.
 func (w *complaint) announce(ctx workflow.Context, answer domain.NotifyRequest) {
 	req := domain.AnnounceRequest{Notify: answer, Publish: domain.PublishRequest{Code: w.state.Code}}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
-	})
-	w.notifying++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { w.notifying-- }()
-		if err := workflow.ExecuteActivity(actx, domain.ActivityAnnounce, req).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Error("announcing the publication failed", "code", req.Publish.Code, "err", err)
-		}
-	})
+	w.inBackground(ctx, domain.ActivityAnnounce, req, 2*time.Second, 10*time.Minute)
 }
 
 // publishExternal pushes the published answer to the regency's websites, without holding
 // up the workflow: a site that is down is retried, the others are not waited for.
 func (w *complaint) publishExternal(ctx workflow.Context) {
-	req := domain.PublishRequest{Code: w.state.Code}
+	w.inBackground(ctx, domain.ActivityPublishExternal, domain.PublishRequest{Code: w.state.Code}, 5*time.Second, 30*time.Minute)
+}
+
+// inBackground runs an activity that talks to the outside world (notifications, websites)
+// without holding up the workflow, retried from every to at most maxEvery apart. The
+// workflow ends only after it (drain counts w.notifying). Its failure is logged with the
+// complaint's code only: the error holds no personal data.
+func (w *complaint) inBackground(ctx workflow.Context, activity string, req any, every, maxEvery time.Duration) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Minute},
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: every, BackoffCoefficient: 2, MaximumInterval: maxEvery},
 	})
 	w.notifying++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.notifying-- }()
-		if err := workflow.ExecuteActivity(actx, domain.ActivityPublishExternal, req).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Error("external publishing failed", "code", req.Code, "err", err)
+		if err := workflow.ExecuteActivity(actx, activity, req).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("background activity failed", "activity", activity, "code", w.state.Code, "err", err)
 		}
 	})
 }
