@@ -91,23 +91,21 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 	var err error
 	switch req.Kind {
 	case domain.NotifyReminder, domain.NotifyOverdueReminder:
-		switch req.Status {
-		case domain.StatusReceived, domain.StatusReadyToPublish:
-			err = add(n.DB.StaffRecipients(ctx, domain.RoleAdmin, "", ""))
-		case domain.StatusAtPokja, domain.StatusPokjaReview:
-			if req.Pokja != "" {
-				err = add(n.DB.StaffRecipients(ctx, domain.RolePokja, req.Pokja, ""))
-			}
-		case domain.StatusAtPartner:
-			if req.Partner != "" {
-				err = add(n.DB.StaffRecipients(ctx, domain.RolePartner, "", req.Partner))
-			}
-		case domain.StatusAwaitingInfo:
+		// Whoever has the ball is reminded (domain.TurnOf); while the complaint waits for
+		// more information, that is the complainant.
+		if req.Status == domain.StatusAwaitingInfo {
 			complainant = true
-		default:
+			break
+		}
+		turn, ok := domain.TurnOf(req.Status, req.Pokja, req.Partner)
+		if ok {
+			err = add(n.DB.StaffRecipients(ctx, turn.Role, turn.Pokja, turn.Partner))
+		} else if req.Status.BallWith() == "" {
 			// Nobody has the ball (published, closed, rejected): nothing to remind of.
 			return nil, nil
 		}
+		// A staff stage without its group (no pokja or partner in the request) finds
+		// nobody: the supervisors are told below.
 	case domain.NotifyEscalation:
 		err = supervisors()
 		if err == nil && req.Status == domain.StatusAtPartner && req.Pokja != "" {
@@ -143,7 +141,7 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 		if err != nil {
 			return nil, fmt.Errorf("complainant contact of %s: %w", req.Code, err)
 		}
-		ch, addr := notify.ComplainantRoute(c)
+		ch, addr := notify.ComplainantRoute(contactOf(c))
 		out := []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr}}
 		if req.Kind == domain.NotifyAnswer {
 			// Whoever reported the same failure, merged into this complaint, hears the answer too.
@@ -156,7 +154,7 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 				if err != nil {
 					return nil, fmt.Errorf("complainant contact of %s: %w", d, err)
 				}
-				ch, addr := notify.ComplainantRoute(dc)
+				ch, addr := notify.ComplainantRoute(contactOf(dc))
 				out = append(out, recipient{name: store.ComplainantRecipient, audience: notify.AudienceComplainant,
 					channel: ch, address: addr, code: d})
 			}
@@ -185,10 +183,33 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 	return out, nil
 }
 
+// contactOf is a complainant's contact as notify routes it.
+func contactOf(c store.ComplainantContact) notify.Contact {
+	return notify.Contact{Channel: c.Channel, Phone: c.Phone, Email: c.Email}
+}
+
+// outgoing is an outbox row as the senders take it.
+func outgoing(row store.Notification) notify.Notification {
+	return notify.Notification{
+		ID: row.ID, DedupeKey: row.DedupeKey, Code: row.Code, Kind: row.Kind, Recipient: row.Recipient,
+		Channel: row.Channel, Address: row.Address.String, Template: row.Template, Text: row.Text,
+		DueAt: row.DueAt, Attempts: row.Attempts,
+	}
+}
+
 // render builds the outbox rows of req, one per recipient.
 func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipients []recipient) ([]store.Notification, error) {
 	data := notify.Data{Code: req.Code, Status: req.Status, Deadline: req.Deadline, BaseURL: n.BaseURL}
 	var err error
+	if req.Deadline != nil {
+		// Dates are shown in the regency's zone, as its SLA policy's calendar gives it.
+		// Only the deadline is a date in the texts: without one the policy is not read.
+		policy, err := n.DB.CurrentSLAPolicy(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sla policy: %w", err)
+		}
+		data.Zone = policy.Location()
+	}
 	if data.Pokja, err = n.DB.GroupName(ctx, req.Pokja, false); err != nil {
 		return nil, err
 	}
@@ -290,7 +311,7 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		if activity.IsActivity(ctx) {
 			activity.RecordHeartbeat(ctx, i)
 		}
-		receipt, sendErr := n.Senders.Deliver(ctx, row)
+		receipt, sendErr := n.Senders.Deliver(ctx, outgoing(row))
 		if sendErr == nil {
 			// sent_via records which sender took it: a WhatsApp or SMS row the log
 			// stand-in took (no provider configured) shows 'log', not a delivery.

@@ -26,6 +26,8 @@ import (
 
 	"aduan/activities"
 	"aduan/api"
+	"aduan/api/public"
+	"aduan/complaints"
 	"aduan/demo"
 	"aduan/store"
 	"aduan/worker"
@@ -221,9 +223,11 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	s.cleanup = append(s.cleanup, func() { rcancel(); <-relayDone })
 
 	// The API with rate limits out of the way (every client is 127.0.0.1).
-	deps := api.Deps{Temporal: s.Temporal, DB: s.DB, TaskQueue: s.TaskQueue, PublicBaseURL: "http://bench",
-		IntakePerMinute: 1e9, IntakeBurst: 1 << 30, PhonePerMinute: 1e9, PhoneBurst: 1 << 30}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	core := complaints.New(s.DB, s.Temporal, complaints.Config{TaskQueue: s.TaskQueue, PublicBaseURL: "http://bench",
+		IntakePerMinute: 1e9, IntakeBurst: 1 << 30, PhonePerMinute: 1e9, PhoneBurst: 1 << 30})
+	core.Start()
+	s.cleanup = append(s.cleanup, core.Stop)
+	srv := httptest.NewServer(api.New(core, api.Options{Public: public.Config{BaseURL: "http://bench"}}))
 	s.cleanup = append(s.cleanup, srv.Close)
 	s.BaseURL = srv.URL
 	scratch := httptest.NewServer(scratchRouter(s.DB))

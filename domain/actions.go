@@ -66,27 +66,31 @@ type ActionSpec struct {
 	From    []Status
 	AnyOpen bool
 	Any     bool
+	// To is the status the action moves the complaint to (API.md's "next status"); empty
+	// means unchanged (reassign, extend, note). One exception: feedback's target depends
+	// on the complainant's answer, so its To is empty and FeedbackTo gives it.
+	To Status
 }
 
 // ActionSpecs is the actions table of API.md.
 var ActionSpecs = map[Action]ActionSpec{
-	ActionTriage:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}},
-	ActionRequestInfo:   {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}},
-	ActionReject:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived, StatusAwaitingInfo}},
-	ActionReturn:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
-	ActionForward:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
-	ActionAnswer:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}},
-	ActionPartnerAnswer: {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}},
-	ActionDecline:       {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}},
-	ActionApprove:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
-	ActionSendBack:      {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}},
-	ActionPublish:       {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}},
-	ActionClose:         {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}},
+	ActionTriage:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}, To: StatusAtPokja},
+	ActionRequestInfo:   {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}, To: StatusAwaitingInfo},
+	ActionReject:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived, StatusAwaitingInfo}, To: StatusRejected},
+	ActionReturn:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}, To: StatusReceived},
+	ActionForward:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}, To: StatusAtPartner},
+	ActionAnswer:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}, To: StatusReadyToPublish},
+	ActionPartnerAnswer: {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}, To: StatusPokjaReview},
+	ActionDecline:       {Roles: []Role{RolePartner}, Assign: AssignPartner, From: []Status{StatusAtPartner}, To: StatusAtPokja},
+	ActionApprove:       {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}, To: StatusReadyToPublish},
+	ActionSendBack:      {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusPokjaReview}, To: StatusAtPartner},
+	ActionPublish:       {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}, To: StatusPublished},
+	ActionClose:         {Roles: []Role{RoleAdmin}, From: []Status{StatusReadyToPublish}, To: StatusClosed},
 	ActionReassign:      {Roles: []Role{RoleAdmin, RoleSupervisor}, From: []Status{StatusAtPokja, StatusAtPartner, StatusPokjaReview}},
 	ActionExtend:        {Roles: []Role{RoleSupervisor}, AnyOpen: true},
 	ActionNote:          {Roles: []Role{RoleAdmin, RoleSupervisor, RolePokja, RolePartner}, Assign: AssignViewer, Any: true},
-	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}},
-	ActionFeedback:      {Roles: []Role{RoleComplainant}, From: []Status{StatusPublished}},
+	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}, To: StatusReceived},
+	ActionFeedback:      {Roles: []Role{RoleComplainant}, From: []Status{StatusPublished}}, // To: see FeedbackTo
 }
 
 // StaffActions lists the actions of the staff endpoint in the order of API.md, then ours.
@@ -94,6 +98,17 @@ var StaffActions = []Action{
 	ActionTriage, ActionRequestInfo, ActionReject, ActionReturn, ActionForward, ActionAnswer,
 	ActionPartnerAnswer, ActionDecline, ActionApprove, ActionSendBack, ActionPublish,
 	ActionReassign, ActionExtend, ActionNote, ActionClose,
+}
+
+// FeedbackTo is where the complainant's feedback takes a published complaint (the one
+// action whose ActionSpec.To is empty but which moves it): closed when they are
+// satisfied, or when their "not solved" comes after MaxReopens reopens already; otherwise
+// back to its pokja (at_pokja), recorded as ActionReopen.
+func FeedbackTo(satisfied bool, reopenCount int) Status {
+	if satisfied || reopenCount >= MaxReopens {
+		return StatusClosed
+	}
+	return StatusAtPokja
 }
 
 // AllowedIn reports whether the action may be taken in status s.

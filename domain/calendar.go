@@ -39,7 +39,7 @@ func parseHHMM(s string) (time.Duration, error) {
 }
 
 func (c Calendar) clock() (clock, error) {
-	k := clock{zone: time.FixedZone(fmt.Sprintf("UTC%+d", c.UTCOffsetHours), c.UTCOffsetHours*3600), holiday: map[string]bool{}}
+	k := clock{zone: c.Location(), holiday: map[string]bool{}}
 	var err error
 	if k.open, err = parseHHMM(c.OfficeOpen); err != nil {
 		return k, err

@@ -58,7 +58,8 @@ type NotifyRequest struct {
 }
 
 // ActivityPublishExternal pushes a published answer to the regency's external sites
-// (signed webhook, WordPress); its argument is a PublishRequest.
+// (signed webhook, WordPress); its argument is a PublishRequest. The workflow announces a
+// publication with ActivityAnnounce, which does this half itself.
 const ActivityPublishExternal = "PublishExternal"
 
 // PublishRequest names the published complaint to push; the activity reads the public
@@ -67,14 +68,14 @@ type PublishRequest struct {
 	Code string `json:"code"`
 }
 
-// ActivityNotify is the registered name of the notify activity.
+// ActivityNotify is the registered name of the notify activity; its argument is a
+// NotifyRequest.
 const ActivityNotify = "Notify"
 
-// ActivityAnnounce does, in one activity, what a publish sets off since workflow version
-// 4: the answer to the complainant (Notify) and the push to the external sites
-// (PublishExternal). One activity is one billed action instead of two; both halves are
-// idempotent, so a retry redoes only what did not succeed. Its argument is an
-// AnnounceRequest.
+// ActivityAnnounce does, in one activity, what a publish sets off: the answer to the
+// complainant (Notify) and the push to the external sites (PublishExternal). One activity
+// is one billed action instead of two; both halves are idempotent, so a retry redoes only
+// what did not succeed. Its argument is an AnnounceRequest.
 const ActivityAnnounce = "AnnouncePublication"
 
 // AnnounceRequest is a publication's announcement: the complainant's answer notification

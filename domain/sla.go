@@ -189,13 +189,16 @@ type Plan struct {
 	PolicyVersion int        `json:"policy_version"`
 	Deadline      *time.Time `json:"deadline,omitempty"`
 	Points        []Point    `json:"points,omitempty"`
+	// UTCOffsetHours is the zone of the policy that laid the plan out (see ZoneAt), so
+	// whoever shows its times needs no zone of their own; 0 in plans from before it.
+	UTCOffsetHours int `json:"utc_offset_hours,omitempty"`
 }
 
 // PlanStage lays out the clock of a stage that starts at start. until, when given,
 // replaces the computed deadline (a supervisor's extension). Statuses without a deadline
 // get an empty plan.
 func (p SLAPolicy) PlanStage(status Status, priority string, start time.Time, until *time.Time) Plan {
-	plan := Plan{PolicyVersion: p.Version}
+	plan := Plan{PolicyVersion: p.Version, UTCOffsetHours: p.UTCOffsetHours()}
 	if status.Final() {
 		if !p.ArchiveAfter.IsZero() {
 			plan.Points = []Point{{At: p.add(start, p.ArchiveAfter).UTC(), Kind: PointArchive}}
@@ -270,7 +273,7 @@ func (p SLAPolicy) PlanStage(status Status, priority string, start time.Time, un
 
 // PlanOverall lays out the overall clock from a complete report at start.
 func (p SLAPolicy) PlanOverall(start time.Time) Plan {
-	plan := Plan{PolicyVersion: p.Version}
+	plan := Plan{PolicyVersion: p.Version, UTCOffsetHours: p.UTCOffsetHours()}
 	if p.Overall.IsZero() {
 		return plan
 	}

@@ -103,6 +103,8 @@ func (p SLAPolicy) Plans(req PlanRequest) ProjectResult {
 	return res
 }
 
-// ActivityProject is the registered name of the projection activity. Workflows call it
-// by name so that they need not import the activities (and with them the store).
+// ActivityProject is the registered name of the projection activity; its argument is a
+// Projection, its result a ProjectResult. Workflows name it (in one typed wrapper) rather
+// than import the activities, and with them the store. The names of all the workflow's
+// activities are written here so that the workflow and the worker share them.
 const ActivityProject = "ProjectComplaint"

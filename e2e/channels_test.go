@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"aduan/api"
 	"aduan/domain"
 )
 
@@ -23,14 +22,14 @@ const (
 )
 
 // channelServer is the API with the providers' secrets configured.
-func channelServer(t *testing.T, edit func(*api.Deps)) string {
+func channelServer(t *testing.T, edit func(*serverDeps)) string {
 	t.Helper()
 	deps := apiDeps
-	deps.WAAppSecret, deps.SMSSecret, deps.WAVerifyToken = waSecret, smsSecret, "verif-uji"
+	deps.Webhooks.WAAppSecret, deps.Webhooks.SMSSecret, deps.Webhooks.WAVerifyToken = waSecret, smsSecret, "verif-uji"
 	if edit != nil {
 		edit(&deps)
 	}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
@@ -230,7 +229,7 @@ func TestProviderCallbacksAcknowledged(t *testing.T) {
 // TestPhoneRateLimit: one number cannot open complaints without limit (429 + Retry-After).
 func TestPhoneRateLimit(t *testing.T) {
 	t.Parallel()
-	base := channelServer(t, func(d *api.Deps) { d.PhonePerMinute, d.PhoneBurst = 0.01, 1 })
+	base := channelServer(t, func(d *serverDeps) { d.PhonePerMinute, d.PhoneBurst = 0.01, 1 })
 	phone := "0852" + fmt.Sprint(10000000+time.Now().UnixNano()%89999999)
 	body := map[string]any{"text": uniqueText(t), "phone": phone}
 	if r := doAt(t, base, "POST", "/api/v1/complaints", "", body, nil); r.Status != http.StatusCreated {

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"aduan/api"
 )
 
 // TestInvalidTransitionRecordsNothing: an action the status does not allow is refused
@@ -194,7 +192,7 @@ func TestRateLimit(t *testing.T) {
 	t.Parallel()
 	deps := apiDeps
 	deps.IntakePerMinute, deps.IntakeBurst = 1, 2
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 	body := func() map[string]any { return map[string]any{"text": uniqueText(t)} }
 	for i := 0; i < 2; i++ {
@@ -219,7 +217,7 @@ func TestRateLimitIgnoresForwardedFor(t *testing.T) {
 	t.Parallel()
 	deps := apiDeps
 	deps.IntakePerMinute, deps.IntakeBurst = 1, 1
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 	if r := doAt(t, srv.URL, "POST", "/api/v1/complaints", "", map[string]any{"text": uniqueText(t)}, nil); r.Status != http.StatusCreated {
 		t.Fatalf("first submission: %s", r)

@@ -20,7 +20,6 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
-	"aduan/api"
 	"aduan/demo"
 	"aduan/domain"
 	"aduan/store"
@@ -305,7 +304,7 @@ func inProcessAPI(t *testing.T, c client.Client, db *store.DB, tq string) *httpt
 	deps := apiDeps
 	deps.Temporal, deps.DB, deps.TaskQueue = c, db, tq
 	deps.StartTimeout = time.Second
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -425,7 +425,7 @@ func TestReassignExtendNote(t *testing.T) {
 	wantError(t, act(t, "mitra-ypii", code, "note", map[string]any{"note": "masih ada?"}), http.StatusForbidden, "forbidden")
 
 	// Extend: the supervisor only, to a time in the future.
-	until := time.Now().Add(72 * time.Hour).Truncate(time.Second).In(time.FixedZone("WITA", 8*3600))
+	until := time.Now().Add(72 * time.Hour).Truncate(time.Second).In(domain.ZoneAt(8))
 	wantError(t, act(t, "admin", code, "extend", map[string]any{"until": until.Format(time.RFC3339), "note": "x"}),
 		http.StatusForbidden, "forbidden")
 	wantFields(t, wantError(t, act(t, "supervisor", code, "extend", map[string]any{

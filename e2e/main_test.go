@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -22,6 +23,7 @@ import (
 
 	"aduan/activities"
 	"aduan/api"
+	"aduan/complaints"
 	"aduan/demo"
 	"aduan/store"
 	"aduan/worker"
@@ -41,7 +43,7 @@ var (
 	// taskQueue is this run's task queue.
 	taskQueue string
 	// apiDeps is what the API was built with, for tests that build a second server.
-	apiDeps api.Deps
+	apiDeps serverDeps
 	// adminConn reaches the PostgreSQL server's maintenance database (to create more
 	// databases), and baseDBURL is the server's URL.
 	adminConn *sql.DB
@@ -229,13 +231,41 @@ func run(m *testing.M) int {
 
 	// The API, as apiDeps wires it, with a generous intake limit (every test submits
 	// from 127.0.0.1).
-	apiDeps = api.Deps{Temporal: tc, DB: testDB, TaskQueue: taskQueue,
-		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}
-	srv := httptest.NewServer(api.NewRouter(apiDeps))
+	apiDeps = serverDeps{Temporal: tc, DB: testDB, Config: complaints.Config{TaskQueue: taskQueue,
+		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}}
+	handler, stop := buildRouter(apiDeps)
+	defer stop()
+	srv := httptest.NewServer(handler)
 	defer srv.Close()
 	baseURL = srv.URL
 
 	return m.Run()
+}
+
+// serverDeps is what an API server of the tests is built from: the connections, the
+// core's configuration and the server's options, as cmd/aduan wires them.
+type serverDeps struct {
+	Temporal client.Client
+	DB       *store.DB
+	complaints.Config
+	api.Options
+}
+
+// buildRouter builds the core (started) and the HTTP server over it; stop stops the core.
+func buildRouter(d serverDeps) (http.Handler, func()) {
+	core := complaints.New(d.DB, d.Temporal, d.Config)
+	core.Start()
+	if d.Public.BaseURL == "" {
+		d.Public.BaseURL = d.PublicBaseURL
+	}
+	return api.New(core, d.Options), core.Stop
+}
+
+// newRouter is buildRouter for one test, its core stopped when the test ends.
+func newRouter(t testing.TB, d serverDeps) http.Handler {
+	h, stop := buildRouter(d)
+	t.Cleanup(stop)
+	return h
 }
 
 // isInterruptExit reports whether err is the dev server exiting on the interrupt Stop sent.

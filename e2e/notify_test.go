@@ -27,10 +27,10 @@ type flakySender struct {
 	mu       sync.Mutex
 	failures int
 	calls    int
-	sent     []store.Notification
+	sent     []notify.Notification
 }
 
-func (f *flakySender) Send(_ context.Context, n store.Notification) error {
+func (f *flakySender) Send(_ context.Context, n notify.Notification) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -42,10 +42,10 @@ func (f *flakySender) Send(_ context.Context, n store.Notification) error {
 	return nil
 }
 
-func (f *flakySender) delivered() []store.Notification {
+func (f *flakySender) delivered() []notify.Notification {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]store.Notification(nil), f.sent...)
+	return append([]notify.Notification(nil), f.sent...)
 }
 
 // runNotify runs the Notify activity as the worker registers it, in an activity context,

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 
-	"aduan/api"
 	"aduan/demo"
 	"aduan/domain"
 	"aduan/store"
@@ -112,9 +111,9 @@ func TestTemporalOutageLosesNothing(t *testing.T) {
 	go worker.RunBackground(ctx, c, db, tq, nil, time.Second)
 	deps := apiDeps
 	deps.Temporal, deps.TaskQueue, deps.DB = c, tq, db
-	deps.WAAppSecret, deps.SMSSecret = waSecret, smsSecret
+	deps.Webhooks.WAAppSecret, deps.Webhooks.SMSSecret = waSecret, smsSecret
 	deps.StartTimeout = 300 * time.Millisecond
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 
 	if err := server.Stop(); err != nil && !isInterruptExit(err) {

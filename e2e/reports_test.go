@@ -18,7 +18,7 @@ import (
 // trail. The test walks complaints through the real API, then moves their times into
 // March 2019 (UTC+8), a month no other test touches, so the figures are exact.
 
-var reportWITA = time.FixedZone("WITA", 8*3600)
+var reportWITA = domain.ZoneAt(domain.DefaultUTCOffsetHours)
 
 const reportQuery = "?from=2019-03-01&to=2019-03-31"
 

@@ -9,7 +9,6 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 
-	"aduan/api"
 	"aduan/domain"
 )
 
@@ -30,7 +29,7 @@ func TestPartnerLateRemindedThenEscalated(t *testing.T) {
 		Reminders: []float64{0.5}, EscalateHeadAfter: sec(3), OverdueEvery: sec(3), OverdueMax: 1,
 		Overall: sec(3 * 3600), FeedbackWindow: hour, ArchiveAfter: hour,
 	}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	t.Cleanup(srv.Close)
 
 	r := doAt(t, srv.URL, "POST", "/api/v1/complaints", "", map[string]any{"text": uniqueText(t), "kecamatan": "simboro"}, nil)

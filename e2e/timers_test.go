@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"aduan/api"
 	"aduan/domain"
 	"aduan/store"
 )
@@ -32,7 +31,7 @@ func shortPolicyServer(t *testing.T) string {
 		FeedbackWindow: sec(2),
 		ArchiveAfter:   sec(2),
 	}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

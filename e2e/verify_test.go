@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"aduan/api"
 	"aduan/domain"
 	"aduan/verify"
 	"aduan/worker"
@@ -24,7 +23,7 @@ func TestVerifyFindsAndRepairsDrift(t *testing.T) {
 	defer w.Stop()
 	deps := apiDeps
 	deps.DB, deps.TaskQueue = db, tq
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 	r0 := doAt(t, srv.URL, "POST", "/api/v1/complaints", "", map[string]any{"text": uniqueText(t)}, nil)
 	if r0.Status != 201 {

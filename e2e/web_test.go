@@ -24,7 +24,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"aduan/api"
 	"aduan/domain"
 	"aduan/store"
 )
@@ -416,7 +415,7 @@ func TestWebLaporRateLimited(t *testing.T) {
 	t.Parallel()
 	deps := apiDeps
 	deps.IntakePerMinute, deps.IntakeBurst = 1, 1
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 	sentCode(t, webPost(t, srv.URL, freshForm(t, srv.URL)))
 	form := freshForm(t, srv.URL)
@@ -463,7 +462,7 @@ func TestWebLaporUnavailable(t *testing.T) {
 	closed.Close()
 	deps := apiDeps
 	deps.DB = &store.DB{DB: closed}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(newRouter(t, deps))
 	defer srv.Close()
 
 	page := webGet(t, srv.URL, "/lapor")

@@ -2,7 +2,9 @@
 // messages to the complainant) through pluggable senders, one per channel (log, SMTP
 // e-mail, WhatsApp Business Cloud API, an HTTP SMS gateway), and renders the
 // notifications' Bahasa Indonesia texts. The outbox itself lives in PostgreSQL (store);
-// the Notify activity (activities.Notifier) writes rows and hands each one to Senders.
+// the Notify activity (activities.Notifier) writes rows and hands each one to Senders as
+// a Notification. This package does not know the store: it owns the types its senders
+// and routes read (Notification, Contact).
 package notify
 
 import (
@@ -12,8 +14,8 @@ import (
 	"os"
 	"time"
 
+	"aduan/domain"
 	"aduan/httpcall"
-	"aduan/store"
 )
 
 // Channels a notification can go out on.
@@ -25,11 +27,35 @@ const (
 	ChannelSMS      = "sms"
 )
 
+// Notification is one notification to deliver: one outbox row (Notification) as
+// the senders see it.
+type Notification struct {
+	// ID is the outbox row's id (logged, never the address or text).
+	ID int64
+	// DedupeKey is the occasion's key + "/" + recipient, the same on every attempt: the
+	// e-mail's Message-ID and the SMS gateway's reference derive from it.
+	DedupeKey string
+	Code      string
+	Kind      domain.NotifyKind
+	// Recipient is a staff username, or "pelapor" for the complainant.
+	Recipient string
+	// Channel is ChannelLog, ChannelEmail, ChannelWhatsApp or ChannelSMS.
+	Channel string
+	// Address is the e-mail address or phone number ("" for the log). It is personal data
+	// for a complainant: a sender never logs it.
+	Address  string
+	Template string
+	Text     string
+	DueAt    time.Time
+	// Attempts is how many deliveries were tried before this one.
+	Attempts int
+}
+
 // Sender delivers one notification. It must be safe for concurrent use. An error means
 // the notification was not delivered and may be tried again; wrap it with Permanent when
 // trying again cannot help (a rejected address).
 type Sender interface {
-	Send(ctx context.Context, n store.Notification) error
+	Send(ctx context.Context, n Notification) error
 }
 
 // Senders maps a channel to its sender. A channel without one falls back to the "log"
@@ -49,7 +75,7 @@ func (s Senders) For(channel string) Sender {
 }
 
 // Send delivers n through its channel's sender.
-func (s Senders) Send(ctx context.Context, n store.Notification) error {
+func (s Senders) Send(ctx context.Context, n Notification) error {
 	_, err := s.Deliver(ctx, n)
 	return err
 }
@@ -68,11 +94,11 @@ type Receipt struct {
 // ReceiptSender is a Sender that also says how it delivered.
 type ReceiptSender interface {
 	Sender
-	SendReceipt(ctx context.Context, n store.Notification) (Receipt, error)
+	SendReceipt(ctx context.Context, n Notification) (Receipt, error)
 }
 
 // Deliver delivers n through its channel's sender and says how.
-func (s Senders) Deliver(ctx context.Context, n store.Notification) (Receipt, error) {
+func (s Senders) Deliver(ctx context.Context, n Notification) (Receipt, error) {
 	x := s.For(n.Channel)
 	if rs, ok := x.(ReceiptSender); ok {
 		return rs.SendReceipt(ctx, n)
@@ -91,7 +117,7 @@ func (s Senders) Deliver(ctx context.Context, n store.Notification) (Receipt, er
 
 // LastInboundFunc says when the complainant of a complaint last wrote to us on a phone
 // channel (ok false when never). WhatsApp allows free-form text only within 24 hours of
-// it. (*store.DB).LastInbound is one.
+// it. The store's (*DB).LastInbound is one.
 type LastInboundFunc func(ctx context.Context, code string) (at time.Time, ok bool, err error)
 
 // FromEnv builds the senders from the environment:
@@ -138,11 +164,19 @@ func StaffRoute(email string) (channel, address string) {
 	return ChannelLog, ""
 }
 
+// Contact is how a complaint's complainant can be reached: the channel the complaint came
+// in on and whatever phone and e-mail they gave ("" when none).
+type Contact struct {
+	Channel string
+	Phone   string
+	Email   string
+}
+
 // ComplainantRoute is how a complainant is notified: on their complaint's channel when
 // it is WhatsApp or SMS and they gave a phone number, else by e-mail when they gave one,
 // else in the log only (an anonymous complainant without contact still gets a row, so
 // the outbox shows the notification was due).
-func ComplainantRoute(c store.ComplainantContact) (channel, address string) {
+func ComplainantRoute(c Contact) (channel, address string) {
 	switch {
 	case (c.Channel == ChannelWhatsApp || c.Channel == ChannelSMS) && c.Phone != "":
 		return c.Channel, c.Phone
@@ -173,7 +207,7 @@ type LogSender struct {
 }
 
 // Send logs n.
-func (l LogSender) Send(ctx context.Context, n store.Notification) error {
+func (l LogSender) Send(ctx context.Context, n Notification) error {
 	lg := l.Logger
 	if lg == nil {
 		lg = slog.Default()

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -22,7 +21,6 @@ import (
 	"time"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 var allKinds = []domain.NotifyKind{
@@ -30,7 +28,7 @@ var allKinds = []domain.NotifyKind{
 	domain.NotifyOverallReminder, domain.NotifyOverallEscalation, domain.NotifyNoReplyClosed,
 }
 
-func TestFormatWITA(t *testing.T) {
+func TestFormatTime(t *testing.T) {
 	// 08:00 UTC is 16:00 WITA; 7 December 2026 is a Monday.
 	start := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
 	want := []string{
@@ -39,13 +37,31 @@ func TestFormatWITA(t *testing.T) {
 		"Minggu, 13-12-2026 16:00 WITA",
 	}
 	for i, w := range want {
-		if got := FormatWITA(start.AddDate(0, 0, i)); got != w {
+		if got := FormatTime(start.AddDate(0, 0, i), nil); got != w {
 			t.Errorf("day %d: got %q, want %q", i, got, w)
 		}
 	}
 	// The date is WITA's, not UTC's: 17:30 UTC on the 6th is 01:30 on Monday the 7th.
-	if got := FormatWITA(time.Date(2026, 12, 6, 17, 30, 0, 0, time.UTC)); got != "Senin, 07-12-2026 01:30 WITA" {
+	if got := FormatTime(time.Date(2026, 12, 6, 17, 30, 0, 0, time.UTC), nil); got != "Senin, 07-12-2026 01:30 WITA" {
 		t.Errorf("got %q", got)
+	}
+	// The zone given is the default's twin: the same text.
+	if got := FormatTime(start, domain.ZoneAt(domain.DefaultUTCOffsetHours)); got != want[0] {
+		t.Errorf("WITA given: got %q, want %q", got, want[0])
+	}
+	// Another regency's zone: its clock, its date and its name.
+	for _, c := range []struct {
+		hours int
+		at    time.Time
+		want  string
+	}{
+		{7, start, "Senin, 07-12-2026 15:00 WIB"},
+		{9, time.Date(2026, 12, 6, 15, 30, 0, 0, time.UTC), "Senin, 07-12-2026 00:30 WIT"},
+		{7, time.Date(2026, 12, 6, 16, 30, 0, 0, time.UTC), "Minggu, 06-12-2026 23:30 WIB"},
+	} {
+		if got := FormatTime(c.at, domain.ZoneAt(c.hours)); got != c.want {
+			t.Errorf("UTC%+d: got %q, want %q", c.hours, got, c.want)
+		}
 	}
 }
 
@@ -65,6 +81,29 @@ func TestRenderStaffReminder(t *testing.T) {
 		"Buka aduan: https://aduan.example.go.id/api/v1/staff/complaints/ADU-7K3Q-XW2M"
 	if m.Text != want || m.Template != "reminder.staff" {
 		t.Errorf("got template %q text\n%s\nwant\n%s", m.Template, m.Text, want)
+	}
+}
+
+// TestRenderInRegencyZone: the texts show a deadline in the zone the data carries; nil
+// is WITA.
+func TestRenderInRegencyZone(t *testing.T) {
+	d := Data{Code: "ADU-7K3Q-XW2M", Status: domain.StatusAwaitingInfo, Deadline: deadline(), BaseURL: "http://x",
+		Channel: ChannelEmail}
+	wita, err := Render(domain.NotifyReminder, AudienceComplainant, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Zone = domain.ZoneAt(domain.DefaultUTCOffsetHours)
+	if again, _ := Render(domain.NotifyReminder, AudienceComplainant, d); again.Text != wita.Text {
+		t.Errorf("explicit WITA: %q, want %q", again.Text, wita.Text)
+	}
+	d.Zone = domain.ZoneAt(7)
+	wib, err := Render(domain.NotifyReminder, AudienceComplainant, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(wita.Text, "16:00 WITA", "15:00 WIB", 1); wib.Text != want || want == wita.Text {
+		t.Errorf("WIB: %q, want %q", wib.Text, want)
 	}
 }
 
@@ -136,8 +175,10 @@ func TestDataCarriesNothingPersonal(t *testing.T) {
 		fields = append(fields, rt.Field(i).Name)
 	}
 	sort.Strings(fields)
-	// DuplicateOf (added deliberately) is another complaint's code: not personal.
-	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "DuplicateOf", "Partner", "Pokja", "Question", "Status"}
+	// DuplicateOf (added deliberately) is another complaint's code: not personal. Zone
+	// (added deliberately) is the regency's time zone: not personal.
+	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "DuplicateOf", "Partner", "Pokja",
+		"Question", "Status", "Zone"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("notify.Data has fields %v, want %v", fields, want)
 	}
@@ -151,15 +192,15 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("staff without e-mail: %s %s", ch, a)
 	}
 	cases := []struct {
-		c           store.ComplainantContact
+		c           Contact
 		ch, address string
 	}{
-		{store.ComplainantContact{Channel: "whatsapp", Phone: "0812", Email: "a@b.id"}, ChannelWhatsApp, "0812"},
-		{store.ComplainantContact{Channel: "sms", Phone: "0812"}, ChannelSMS, "0812"},
-		{store.ComplainantContact{Channel: "whatsapp", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
-		{store.ComplainantContact{Channel: "web", Phone: "0812", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
-		{store.ComplainantContact{Channel: "web", Phone: "0812"}, ChannelLog, ""},
-		{store.ComplainantContact{Channel: "desk"}, ChannelLog, ""},
+		{Contact{Channel: "whatsapp", Phone: "0812", Email: "a@b.id"}, ChannelWhatsApp, "0812"},
+		{Contact{Channel: "sms", Phone: "0812"}, ChannelSMS, "0812"},
+		{Contact{Channel: "whatsapp", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
+		{Contact{Channel: "web", Phone: "0812", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
+		{Contact{Channel: "web", Phone: "0812"}, ChannelLog, ""},
+		{Contact{Channel: "desk"}, ChannelLog, ""},
 	}
 	for _, c := range cases {
 		if ch, a := ComplainantRoute(c.c); ch != c.ch || a != c.address {
@@ -168,9 +209,9 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
-type recordSender struct{ got []store.Notification }
+type recordSender struct{ got []Notification }
 
-func (r *recordSender) Send(_ context.Context, n store.Notification) error {
+func (r *recordSender) Send(_ context.Context, n Notification) error {
 	r.got = append(r.got, n)
 	return nil
 }
@@ -179,7 +220,7 @@ func TestSendersFallBackToLog(t *testing.T) {
 	log, mail := &recordSender{}, &recordSender{}
 	s := Senders{ChannelLog: log, ChannelEmail: mail}
 	for _, ch := range []string{ChannelEmail, ChannelWhatsApp, ChannelSMS, ChannelLog} {
-		if err := s.Send(context.Background(), store.Notification{Channel: ch}); err != nil {
+		if err := s.Send(context.Background(), Notification{Channel: ch}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,21 +305,21 @@ func TestDeliverReceipts(t *testing.T) {
 	rec := &recordSender{}
 	s := Senders{ChannelLog: quiet, ChannelEmail: rec}
 	for ch, want := range map[string]string{ChannelWhatsApp: "log", ChannelSMS: "log", ChannelLog: "log", ChannelEmail: "*notify.recordSender"} {
-		rc, err := s.Deliver(ctx, store.Notification{Channel: ch})
+		rc, err := s.Deliver(ctx, Notification{Channel: ch})
 		if err != nil || rc.Via != want {
 			t.Errorf("%s: receipt %+v err %v, want via %q", ch, rc, err, want)
 		}
 	}
-	if rc, _ := (Senders{ChannelLog: &quiet}).Deliver(ctx, store.Notification{Channel: ChannelSMS}); rc.Via != "log" {
+	if rc, _ := (Senders{ChannelLog: &quiet}).Deliver(ctx, Notification{Channel: ChannelSMS}); rc.Via != "log" {
 		t.Errorf("*LogSender: via %q", rc.Via)
 	}
 }
 
-func sample() store.Notification {
-	return store.Notification{
+func sample() Notification {
+	return Notification{
 		ID: 42, DedupeKey: "ADU-7K3Q-XW2M/at_pokja/1/reminder/pelapor", Code: "ADU-7K3Q-XW2M",
 		Kind: domain.NotifyReminder, Recipient: "pelapor", Channel: ChannelEmail,
-		Address:  sql.NullString{String: "budi.santoso@example.com", Valid: true},
+		Address:  "budi.santoso@example.com",
 		Template: "reminder.pelapor", Text: "Pengingat: aduan Anda ADU-7K3Q-XW2M menunggu informasi tambahan dari Anda.",
 		DueAt: time.Now(),
 	}
@@ -478,12 +519,12 @@ func TestSMTPSenderFailures(t *testing.T) {
 	ctx := context.Background()
 
 	n := sample()
-	n.Address.String = "nobody@example.com"
+	n.Address = "nobody@example.com"
 	err := (&SMTPSender{Config: cfg}).Send(ctx, n)
 	if err == nil || !IsPermanent(err) {
 		t.Errorf("rejected recipient: got %v, want a permanent error", err)
 	}
-	n.Address.String = "not an address\r\nBcc: x@y.z"
+	n.Address = "not an address\r\nBcc: x@y.z"
 	if err := (&SMTPSender{Config: cfg}).Send(ctx, n); err == nil || !IsPermanent(err) {
 		t.Errorf("bad address: got %v, want a permanent error", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 // SMSMaxChars is the longest text sent by SMS: three concatenated segments of 153
@@ -62,19 +61,19 @@ type smsRequest struct {
 }
 
 // Send delivers n.
-func (s *SMSSender) Send(ctx context.Context, n store.Notification) error {
+func (s *SMSSender) Send(ctx context.Context, n Notification) error {
 	_, err := s.SendReceipt(ctx, n)
 	return err
 }
 
 // SendReceipt delivers n and says how: Via "sms", Ref the gateway's message id when its
 // answer has one ("id" or "message_id").
-func (s *SMSSender) SendReceipt(ctx context.Context, n store.Notification) (Receipt, error) {
+func (s *SMSSender) SendReceipt(ctx context.Context, n Notification) (Receipt, error) {
 	lg := s.Logger
 	if lg == nil {
 		lg = slog.Default()
 	}
-	to := domain.NormalizePhone(n.Address.String)
+	to := domain.NormalizePhone(n.Address)
 	if to == "" {
 		lg.WarnContext(ctx, "sms: invalid phone number; not sent", "id", n.ID, "code", n.Code)
 		return Receipt{}, Permanent(errors.New("sms: invalid phone number"))
@@ -87,7 +86,7 @@ func (s *SMSSender) SendReceipt(ctx context.Context, n store.Notification) (Rece
 	ans, err := postJSON(ctx, s.Client, s.Config.Timeout, s.Config.URL, h, body)
 	if err != nil {
 		lg.WarnContext(ctx, "sms: no answer from the gateway; will retry", "id", n.ID, "code", n.Code)
-		return Receipt{}, fmt.Errorf("sms: %s", redact(err.Error(), to, n.Address.String, s.Config.APIKey))
+		return Receipt{}, fmt.Errorf("sms: %s", redact(err.Error(), to, n.Address, s.Config.APIKey))
 	}
 	if ans.status/100 == 2 {
 		rc := Receipt{Via: ChannelSMS, Ref: gatewayRef(ans.body)}
@@ -97,7 +96,7 @@ func (s *SMSSender) SendReceipt(ctx context.Context, n store.Notification) (Rece
 	retry := retryableStatus(ans.status)
 	lg.WarnContext(ctx, "sms refused by the gateway", "id", n.ID, "code", n.Code, "status", ans.status, "retry", retry)
 	err = fmt.Errorf("sms: gateway answered HTTP %d: %s", ans.status,
-		redact(strings.TrimSpace(string(ans.body)), to, n.Address.String, body.Text, s.Config.APIKey))
+		redact(strings.TrimSpace(string(ans.body)), to, n.Address, body.Text, s.Config.APIKey))
 	if retry {
 		return Receipt{}, err
 	}

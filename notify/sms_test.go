@@ -126,7 +126,7 @@ func TestSMSFailures(t *testing.T) {
 		f := startProvider(t)
 		s, _ := smsSender(f, smsKey)
 		n := complainantRow(ChannelSMS)
-		n.Address.String = "12"
+		n.Address = "12"
 		if err := s.Send(context.Background(), n); !IsPermanent(err) || len(f.received()) != 0 {
 			t.Errorf("got %v after %d requests, want permanent without a request", err, len(f.received()))
 		}

@@ -17,8 +17,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"aduan/store"
 )
 
 // SMTPConfig is how to reach the mail server.
@@ -56,9 +54,9 @@ type SMTPSender struct {
 }
 
 // Send delivers n to its address.
-func (s *SMTPSender) Send(ctx context.Context, n store.Notification) error {
-	to, err := mail.ParseAddress(n.Address.String)
-	if err != nil || strings.ContainsAny(n.Address.String, "\r\n") {
+func (s *SMTPSender) Send(ctx context.Context, n Notification) error {
+	to, err := mail.ParseAddress(n.Address)
+	if err != nil || strings.ContainsAny(n.Address, "\r\n") {
 		return Permanent(errors.New("invalid e-mail address"))
 	}
 	from, err := mail.ParseAddress(s.Config.From)
@@ -144,7 +142,7 @@ func (s *SMTPSender) Send(ctx context.Context, n store.Notification) error {
 }
 
 // MessageID is the Message-ID of a notification's e-mail: the same for every attempt.
-func MessageID(n store.Notification, from *mail.Address) string {
+func MessageID(n Notification, from *mail.Address) string {
 	sum := sha256.Sum256([]byte(n.DedupeKey))
 	domain := "aduan.invalid"
 	if at := strings.LastIndexByte(from.Address, '@'); at >= 0 && at+1 < len(from.Address) {
@@ -154,7 +152,7 @@ func MessageID(n store.Notification, from *mail.Address) string {
 }
 
 // buildMessage writes the mail: headers, then the text as quoted-printable UTF-8.
-func buildMessage(n store.Notification, from, to *mail.Address, now time.Time) ([]byte, error) {
+func buildMessage(n Notification, from, to *mail.Address, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("From", from.String())

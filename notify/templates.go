@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 // Audience is who reads a notification: staff or the complainant. Their texts differ:
@@ -48,6 +47,9 @@ type Data struct {
 	Answer      string
 	// DuplicateOf is the complaint that carries a merged duplicate (NotifyDuplicate).
 	DuplicateOf string
+	// Zone is the regency's time zone, in which the texts show dates (the SLA policy's,
+	// domain.SLAPolicy.Location); nil means domain.DefaultUTCOffsetHours (WITA).
+	Zone *time.Location
 }
 
 // Message is a rendered notification.
@@ -57,15 +59,18 @@ type Message struct {
 	Text     string
 }
 
-// WITA is the regency's time zone (UTC+8, no daylight saving).
-var WITA = time.FixedZone("WITA", 8*3600)
-
 var hari = [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
 
-// FormatWITA formats t as the regency reads it: "Senin, 07-12-2026 16:00 WITA".
-func FormatWITA(t time.Time) string {
-	l := t.In(WITA)
-	return hari[l.Weekday()] + ", " + l.Format("02-01-2006 15:04") + " WITA"
+// FormatTime formats t as the regency reads it, in zone (nil: the default zone, WITA):
+// "Senin, 07-12-2026 16:00 WITA". The zone is named as domain.ZoneAt names it (WIB,
+// WITA, WIT, else UTC+n).
+func FormatTime(t time.Time, zone *time.Location) string {
+	if zone == nil {
+		zone = domain.ZoneAt(domain.DefaultUTCOffsetHours)
+	}
+	l := t.In(zone)
+	name, _ := l.Zone()
+	return hari[l.Weekday()] + ", " + l.Format("02-01-2006 15:04") + " " + name
 }
 
 // view is what the templates see.
@@ -164,7 +169,7 @@ var subjects = map[domain.NotifyKind]string{
 }
 
 // Subject is the e-mail subject of a notification, e.g. "[Aduan] Pengingat — ADU-7K3Q-XW2M".
-func Subject(n store.Notification) string {
+func Subject(n Notification) string {
 	s, ok := subjects[n.Kind]
 	if !ok {
 		s = "Pemberitahuan"
@@ -185,7 +190,7 @@ func Render(kind domain.NotifyKind, audience Audience, d Data) (Message, error) 
 	base := strings.TrimRight(d.BaseURL, "/")
 	v := view{Code: d.Code, StatusLabel: d.Status.Label()}
 	if d.Deadline != nil {
-		v.Deadline = FormatWITA(*d.Deadline)
+		v.Deadline = FormatTime(*d.Deadline, d.Zone)
 	}
 	if audience == AudienceStaff {
 		v.Pokja, v.Partner = d.Pokja, d.Partner

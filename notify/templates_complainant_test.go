@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 var complainantKinds = []domain.NotifyKind{domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate}
@@ -26,7 +25,7 @@ func TestRenderAckExact(t *testing.T) {
 	if strings.Contains(m.Text, "balas") || !strings.HasSuffix(m.Text, "http://x/lacak/ADU-7K3Q-XW2M") {
 		t.Errorf("ack by e-mail: %q", m.Text)
 	}
-	if got := Subject(store.Notification{Kind: domain.NotifyAck, Code: "ADU-7K3Q-XW2M"}); got != "[Aduan] Aduan Anda diterima — ADU-7K3Q-XW2M" {
+	if got := Subject(Notification{Kind: domain.NotifyAck, Code: "ADU-7K3Q-XW2M"}); got != "[Aduan] Aduan Anda diterima — ADU-7K3Q-XW2M" {
 		t.Errorf("subject %q", got)
 	}
 }

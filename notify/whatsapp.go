@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 // DefaultWhatsAppAPIBase is the Graph API the Cloud API lives on (a pinned version).
@@ -103,7 +102,7 @@ type WhatsAppSender struct {
 }
 
 // Send delivers n.
-func (w *WhatsAppSender) Send(ctx context.Context, n store.Notification) error {
+func (w *WhatsAppSender) Send(ctx context.Context, n Notification) error {
 	_, err := w.SendReceipt(ctx, n)
 	return err
 }
@@ -187,13 +186,13 @@ func (e *WhatsAppError) Error() string {
 
 // SendReceipt delivers n and says how: Via "whatsapp:text" or
 // "whatsapp:template:<name>", Ref the message's wamid.
-func (w *WhatsAppSender) SendReceipt(ctx context.Context, n store.Notification) (Receipt, error) {
+func (w *WhatsAppSender) SendReceipt(ctx context.Context, n Notification) (Receipt, error) {
 	cfg := w.Config.withDefaults()
 	lg := w.Logger
 	if lg == nil {
 		lg = slog.Default()
 	}
-	to := domain.NormalizePhone(n.Address.String)
+	to := domain.NormalizePhone(n.Address)
 	if to == "" {
 		lg.WarnContext(ctx, "whatsapp: invalid phone number; not sent", "id", n.ID, "code", n.Code)
 		return Receipt{}, Permanent(errors.New("whatsapp: invalid phone number"))
@@ -247,7 +246,7 @@ func (w *WhatsAppSender) windowOpen(ctx context.Context, cfg WhatsAppConfig, cod
 }
 
 // post sends one message and classifies the answer.
-func (w *WhatsAppSender) post(ctx context.Context, cfg WhatsAppConfig, lg *slog.Logger, n store.Notification,
+func (w *WhatsAppSender) post(ctx context.Context, cfg WhatsAppConfig, lg *slog.Logger, n Notification,
 	to string, payload any, via string) (Receipt, error) {
 	endpoint := strings.TrimRight(cfg.APIBase, "/") + "/" + url.PathEscape(cfg.PhoneNumberID) + "/messages"
 	h := http.Header{}
@@ -255,7 +254,7 @@ func (w *WhatsAppSender) post(ctx context.Context, cfg WhatsAppConfig, lg *slog.
 	ans, err := postJSON(ctx, w.Client, cfg.Timeout, endpoint, h, payload)
 	if err != nil {
 		lg.WarnContext(ctx, "whatsapp: no answer; will retry", "id", n.ID, "code", n.Code, "via", via)
-		return Receipt{}, fmt.Errorf("whatsapp: %s", redact(err.Error(), to, n.Address.String, cfg.Token))
+		return Receipt{}, fmt.Errorf("whatsapp: %s", redact(err.Error(), to, n.Address, cfg.Token))
 	}
 	var a waAnswer
 	_ = json.Unmarshal(ans.body, &a)
@@ -282,7 +281,7 @@ func (w *WhatsAppSender) post(ctx context.Context, cfg WhatsAppConfig, lg *slog.
 	} else {
 		we.Message = string(ans.body)
 	}
-	we.Message = redact(we.Message, to, n.Address.String, cfg.Token)
+	we.Message = redact(we.Message, to, n.Address, cfg.Token)
 	if we.Code == waReengagement {
 		retry = false
 	}

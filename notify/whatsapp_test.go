@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 // providerRequest is one request a fake provider received.
@@ -89,11 +87,11 @@ const (
 )
 
 // complainantRow is an outbox row for a WhatsApp or SMS complainant.
-func complainantRow(channel string) store.Notification {
-	return store.Notification{
+func complainantRow(channel string) Notification {
+	return Notification{
 		ID: 7, DedupeKey: "ADU-7K3Q-XW2M/awaiting_info/3/question/pelapor", Code: "ADU-7K3Q-XW2M",
-		Kind: domain.NotifyQuestion, Recipient: store.ComplainantRecipient, Channel: channel,
-		Address:  sql.NullString{String: rawPhone, Valid: true},
+		Kind: domain.NotifyQuestion, Recipient: "pelapor", Channel: channel,
+		Address:  rawPhone,
 		Template: "question.pelapor",
 		Text: "Kami memerlukan keterangan tambahan untuk aduan Anda ADU-7K3Q-XW2M:\nDi dusun mana tepatnya Bu Siti tinggal?\n" +
 			"Silakan balas pesan ini dengan jawaban Anda.\nLacak aduan Anda: https://aduan.example.go.id/api/v1/complaints/ADU-7K3Q-XW2M",
@@ -109,7 +107,7 @@ func logCapture() (*slog.Logger, *bytes.Buffer) {
 
 // assertNoSecrets fails when the log holds the phone number (as given or normalised),
 // any part of the text, or a credential.
-func assertNoSecrets(t testing.TB, logs string, n store.Notification, credentials ...string) {
+func assertNoSecrets(t testing.TB, logs string, n Notification, credentials ...string) {
 	t.Helper()
 	secrets := append([]string{rawPhone, intlPhone, "81234567890", "812-3456", "dusun", "Siti", "keterangan tambahan"}, credentials...)
 	for _, s := range secrets {
@@ -287,7 +285,7 @@ func TestWhatsAppFailures(t *testing.T) {
 		f := startProvider(t)
 		lg, logs := logCapture()
 		n := complainantRow(ChannelWhatsApp)
-		n.Address.String = "tanya pak RT"
+		n.Address = "tanya pak RT"
 		_, err := waSender(f, recent, lg, now).SendReceipt(context.Background(), n)
 		if !IsPermanent(err) || len(f.received()) != 0 {
 			t.Errorf("invalid phone: got %v after %d requests, want permanent without a request", err, len(f.received()))

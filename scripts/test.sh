@@ -20,5 +20,5 @@ go test -count=1 -timeout 20m "$@" ./...
 
 # A short fuzzing run of the webhook parsers: no panic, no 5xx on any input.
 echo "==> fuzzing the webhooks (short)"
-go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/
-go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/
+go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/

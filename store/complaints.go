@@ -216,9 +216,9 @@ type Complaint struct {
 
 // complaintColumns selects a Complaint; overdue also counts a passed deadline whose
 // timer has not fired yet, so the API never shows a late complaint as on time.
-const complaintColumns = `code, channel, text, name, phone, email, anonymous, kecamatan, desa, reported_category,
+var complaintColumns = `code, channel, text, name, phone, email, anonymous, kecamatan, desa, reported_category,
 	taken_by, created_at, status, confidential, pokja, partner, category, priority, title, deadline,
-	(overdue OR overall_overdue OR (deadline < now() AND status IN ` + staffStages + `)) AS overdue,
+	` + overdueSQL("") + ` AS overdue,
 	overall_deadline, overall_overdue, close_reason, reopen_count,
 	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
 	published_at, closed_at, updated_at, last_seq, workflow_started`
@@ -279,27 +279,6 @@ type Filter struct {
 	PerPage   int
 }
 
-// openStatuses is SQL for "somebody still has to act".
-const openStatuses = `('received', 'awaiting_info', 'at_pokja', 'at_partner', 'pokja_review', 'ready_to_publish')`
-
-// staffStages is SQL for "someone on staff has the ball": a deadline passing there makes
-// the complaint overdue (waiting for the complainant does not).
-const staffStages = `('received', 'at_pokja', 'at_partner', 'pokja_review', 'ready_to_publish')`
-
-// visibleTo limits a query to the complaints a user may see: admins and supervisors all,
-// pokja members and partner staff those assigned to their group.
-func visibleTo(a domain.Actor, q *query) {
-	switch a.Role {
-	case domain.RoleAdmin, domain.RoleSupervisor:
-	case domain.RolePokja:
-		q.cond("pokja = " + q.arg(a.Pokja))
-	case domain.RolePartner:
-		q.cond("partner = " + q.arg(a.Partner))
-	default:
-		q.cond("false")
-	}
-}
-
 // Search lists the complaints a user may see that match the filter, newest first, with
 // the total count of matches.
 func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Complaint, int, error) {
@@ -311,13 +290,13 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 	q.eq("category", f.Category)
 	q.eq("kecamatan", f.Kecamatan)
 	if f.Overdue != nil {
-		late := `(overdue OR overall_overdue OR (deadline < now() AND status IN ` + staffStages + `))`
+		late := overdueSQL("")
 		if !*f.Overdue {
 			late = "NOT " + late
 		}
 		q.cond(late)
 	}
-	if viewer.Role == domain.RoleAdmin || viewer.Role == domain.RoleSupervisor {
+	if domain.SeesEverything(viewer) {
 		q.contains(f.Q, "code", "title", "text")
 	} else {
 		// A confidential text is withheld from pokja and partners: searching it would
@@ -327,26 +306,16 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 	return db.page(ctx, q, "created_at DESC, code", f.Page, f.PerPage)
 }
 
-// Tasks lists a user's open work: the complaints whose ball is with their role and group,
-// soonest deadline first. A supervisor's work is every overdue complaint.
+// Tasks lists a user's open work: the complaints whose ball is with their role and group
+// (domain.TurnOf), soonest deadline first. A supervisor's work is every overdue complaint.
 func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint, error) {
-	var cond string
-	var args []any
-	switch a.Role {
-	case domain.RoleAdmin:
-		cond = `status IN ('received', 'ready_to_publish')`
-	case domain.RolePokja:
-		cond, args = `status IN ('at_pokja', 'pokja_review') AND pokja = $1`, []any{a.Pokja}
-	case domain.RolePartner:
-		cond, args = `status = 'at_partner' AND partner = $1`, []any{a.Partner}
-	case domain.RoleSupervisor:
-		cond = `(overdue OR overall_overdue OR deadline < now()) AND status IN ` + staffStages
-	default:
+	var q query
+	if !turnOf(a, &q) {
 		return nil, nil
 	}
-	args = append(args, limit)
+	lim := q.arg(limit)
 	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, fmt.Sprintf(`SELECT %s FROM complaints WHERE %s
-		ORDER BY deadline ASC NULLS LAST, created_at LIMIT $%d`, complaintColumns, cond, len(args)), args...)
+	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints`+q.whereClause()+
+		` ORDER BY deadline ASC NULLS LAST, created_at LIMIT `+lim, q.args...)
 	return rows, err
 }

@@ -9,29 +9,29 @@ import (
 
 // Group is a pokja or a partner organisation.
 type Group struct {
-	ID   string `db:"id" json:"id"`
-	Name string `db:"name" json:"name"`
+	ID   string `db:"id"`
+	Name string `db:"name"`
 }
 
 // Desa is a village with its kecamatan.
 type Desa struct {
-	ID          string `db:"id" json:"id"`
-	KecamatanID string `db:"kecamatan_id" json:"kecamatan"`
-	Name        string `db:"name" json:"name"`
+	ID          string `db:"id"`
+	KecamatanID string `db:"kecamatan_id"`
+	Name        string `db:"name"`
 }
 
 // Kecamatan is a district with its villages.
 type Kecamatan struct {
-	ID   string `db:"id" json:"id"`
-	Name string `db:"name" json:"name"`
-	Desa []Desa `db:"-" json:"desa"`
+	ID   string `db:"id"`
+	Name string `db:"name"`
+	Desa []Desa `db:"-"`
 }
 
 // Directory is everything /api/v1/directory serves.
 type Directory struct {
-	Pokja     []Group     `json:"pokja"`
-	Partners  []Group     `json:"partners"`
-	Kecamatan []Kecamatan `json:"kecamatan"`
+	Pokja     []Group
+	Partners  []Group
+	Kecamatan []Kecamatan
 }
 
 // Directory reads the whole directory.

@@ -11,10 +11,10 @@ import (
 
 // Message is something the complainant wrote after intake.
 type Message struct {
-	ID      int64     `db:"id" json:"id"`
-	At      time.Time `db:"at" json:"at"`
-	Channel string    `db:"channel" json:"channel"`
-	Text    string    `db:"text" json:"text"`
+	ID      int64     `db:"id"`
+	At      time.Time `db:"at"`
+	Channel string    `db:"channel"`
+	Text    string    `db:"text"`
 }
 
 // AddMessage keeps a complainant's message with their complaint and returns its id.

@@ -17,19 +17,19 @@ import (
 
 // ReportCount is one row of a breakdown: a key (an ID, "" for none), its name and how many.
 type ReportCount struct {
-	Key   string `db:"key" json:"key"`
-	Label string `db:"label" json:"label"`
-	Count int    `db:"count" json:"count"`
+	Key   string `db:"key"`
+	Label string `db:"label"`
+	Count int    `db:"count"`
 }
 
 // StageTime is how long complaints stayed in one stage: the median and 90th percentile
 // of the completed visits, in seconds (null without any).
 type StageTime struct {
-	Stage         domain.Status `json:"stage"`
-	Label         string        `json:"label"`
-	Visits        int           `json:"visits"`
-	MedianSeconds *float64      `json:"median_seconds"`
-	P90Seconds    *float64      `json:"p90_seconds"`
+	Stage         domain.Status
+	Label         string
+	Visits        int
+	MedianSeconds *float64
+	P90Seconds    *float64
 }
 
 // ReportStages are the stages whose times a report measures, in lifecycle order.
@@ -43,30 +43,30 @@ var ReportDimensions = []string{"kecamatan", "desa", "category", "pokja", "partn
 type Report struct {
 	// Total is the number of complaints created in the period; Counts breaks it down by
 	// each of ReportDimensions, most first.
-	Total  int                      `json:"total"`
-	Counts map[string][]ReportCount `json:"counts"`
+	Total  int
+	Counts map[string][]ReportCount
 	// Stages are the times spent per stage by the complaints created in the period.
-	Stages []StageTime `json:"stages"`
+	Stages []StageTime
 	// Answered is how many complaints got their answer in the period (first published,
 	// or closed by the admin with a private answer); AnsweredOnTime how many of them were
 	// answered within OverallLimitSeconds of intake without ever going overdue.
-	Answered            int      `json:"answered"`
-	AnsweredOnTime      int      `json:"answered_on_time"`
-	OnTimeShare         *float64 `json:"on_time_share"`
-	OverallLimitSeconds float64  `json:"overall_limit_seconds"`
+	Answered            int
+	AnsweredOnTime      int
+	OnTimeShare         *float64
+	OverallLimitSeconds float64
 	// FeedbackCount and FeedbackSatisfied count the complainants' answers given in the period.
-	FeedbackCount     int      `json:"feedback_count"`
-	FeedbackSatisfied int      `json:"feedback_satisfied"`
-	SatisfactionRate  *float64 `json:"satisfaction_rate"`
+	FeedbackCount     int
+	FeedbackSatisfied int
+	SatisfactionRate  *float64
 	// Published is how many complaints were first published in the period; Reopened how
 	// many of those a complainant's "not solved" sent back.
-	Published  int      `json:"published"`
-	Reopened   int      `json:"reopened"`
-	ReopenRate *float64 `json:"reopen_rate"`
+	Published  int
+	Reopened   int
+	ReopenRate *float64
 	// TopOverduePartners and TopOverdueDesa name the five partners and desa with the most
 	// complaints created in the period that went overdue (an overdue event) or are now.
-	TopOverduePartners []ReportCount `json:"top_overdue_partners"`
-	TopOverdueDesa     []ReportCount `json:"top_overdue_desa"`
+	TopOverduePartners []ReportCount
+	TopOverdueDesa     []ReportCount
 }
 
 // reportScope starts a report query: $1 and $2 are the period [from, to), and cond is
@@ -86,7 +86,7 @@ func reportScope(viewer domain.Actor, from, to time.Time) (q query, cond string)
 func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (Report, error) {
 	r := Report{Counts: map[string][]ReportCount{}, OverallLimitSeconds: overallLimit.Seconds()}
 	q, scope := reportScope(viewer, from, to)
-	full := viewer.Role == domain.RoleAdmin || viewer.Role == domain.RoleSupervisor
+	full := domain.SeesEverything(viewer)
 	// A confidential complaint's desa is withheld from pokja and partners, here too.
 	desa := "c.desa"
 	if !full {
@@ -219,8 +219,7 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 
 	// Where complaints go overdue: those of the period with an overdue event or late now.
 	late := cohort + `,
-		late AS (SELECT c.* FROM c WHERE c.overdue OR c.overall_overdue
-			OR (c.deadline < now() AND c.status IN ` + staffStages + `)
+		late AS (SELECT c.* FROM c WHERE ` + overdueSQL("c.") + `
 			OR EXISTS (SELECT 1 FROM complaint_events e WHERE e.code = c.code AND e.action = 'overdue'))`
 	r.TopOverduePartners = []ReportCount{}
 	if err := db.SelectContext(ctx, &r.TopOverduePartners, late+`

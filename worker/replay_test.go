@@ -12,9 +12,9 @@ import (
 )
 
 // TestReplayRecordedHistories replays histories of real lifecycles, recorded from the dev
-// server by the e2e tests (ADUAN_RECORD_HISTORIES=1), against today's workflow code. A
-// failure means a change is not deterministic for running complaints: guard it with
-// workflow.GetVersion.
+// server by the e2e tests (ADUAN_RECORD_HISTORIES=1 go test ./e2e/), against today's
+// workflow code: testdata/history_*.json, one per lifecycle. A failure means a change is
+// not deterministic for running complaints: guard it with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("../testdata/history_*.json")
 	if err != nil {

@@ -65,14 +65,22 @@ type Registry interface {
 	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
 }
 
-// Register registers the workflow and activities under their stable names.
+// Register registers the workflow and activities under their stable names. Each
+// activity is a method value of the signature the workflow's wrapper for that name
+// expects (workflows.ProjectActivity and the others), so the compiler checks that what
+// runs under a name takes and returns what the workflow sends and reads.
 func Register(r Registry, a *activities.Activities, n *activities.Notifier, p *activities.Publisher) {
+	var (
+		project  workflows.ProjectActivity         = a.ProjectComplaint
+		notify   workflows.NotifyActivity          = n.Notify
+		publish  workflows.PublishExternalActivity = p.PublishExternal
+		announce workflows.AnnounceActivity        = (&activities.Announcer{Notifier: n, Publisher: p}).Announce
+	)
 	r.RegisterWorkflowWithOptions(workflows.Complaint, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	r.RegisterActivityWithOptions(a.ProjectComplaint, activity.RegisterOptions{Name: domain.ActivityProject})
-	r.RegisterActivityWithOptions(n.Notify, activity.RegisterOptions{Name: domain.ActivityNotify})
-	r.RegisterActivityWithOptions(p.PublishExternal, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
-	announcer := &activities.Announcer{Notifier: n, Publisher: p}
-	r.RegisterActivityWithOptions(announcer.Announce, activity.RegisterOptions{Name: domain.ActivityAnnounce})
+	r.RegisterActivityWithOptions(project, activity.RegisterOptions{Name: domain.ActivityProject})
+	r.RegisterActivityWithOptions(notify, activity.RegisterOptions{Name: domain.ActivityNotify})
+	r.RegisterActivityWithOptions(publish, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
+	r.RegisterActivityWithOptions(announce, activity.RegisterOptions{Name: domain.ActivityAnnounce})
 }
 
 // RunRelay starts, every interval, the workflows of complaints that intake recorded while

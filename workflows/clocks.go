@@ -81,16 +81,13 @@ func (w *complaint) onPoint(ctx workflow.Context, p domain.Point, key string) (b
 		_, err = w.record(ctx, systemActor, domain.ActionOverdue, "Batas penyelesaian aduan (60 hari, Perpres 76/2013) terlewati.")
 		w.notify(ctx, key, domain.NotifyOverallEscalation, p.At)
 	case domain.PointClose:
-		now := workflow.Now(ctx)
 		if s.Status == domain.StatusAwaitingInfo {
 			s.CloseReason = "no_reply"
 			w.enter(ctx, domain.StatusClosed)
-			s.ClosedAt = &now
 			_, err = w.record(ctx, systemActor, domain.ActionClose, "Pelapor tidak menjawab sampai tenggat; aduan ditutup.")
 			w.notify(ctx, key, domain.NotifyNoReplyClosed, p.At)
 		} else {
 			w.enter(ctx, domain.StatusClosed)
-			s.ClosedAt = &now
 			_, err = w.record(ctx, systemActor, domain.ActionClose, "Masa tanggapan pelapor berakhir; aduan selesai.")
 		}
 	case domain.PointArchive:
@@ -102,7 +99,10 @@ func (w *complaint) onPoint(ctx workflow.Context, p domain.Point, key string) (b
 // notify writes and delivers a notification without holding up the workflow: a mail
 // server that is down delays the message, not the complaint's clocks.
 func (w *complaint) notify(ctx workflow.Context, key string, kind domain.NotifyKind, due time.Time) {
-	w.inBackground(ctx, domain.ActivityNotify, w.notifyRequest(key, kind, due), time.Second, 10*time.Minute)
+	req := w.notifyRequest(key, kind, due)
+	w.inBackground(ctx, "notification "+string(kind), time.Second, 10*time.Minute, func(actx workflow.Context) workflow.Future {
+		return notifyActivity(actx, req)
+	})
 }
 
 // notifyRequest describes a notification of kind about the complaint as it is now.
@@ -117,33 +117,34 @@ func (w *complaint) notifyRequest(key string, kind domain.NotifyKind, due time.T
 }
 
 // announce tells the complainant the published answer and pushes it to the regency's
-// websites in one activity (version 4; before, a Notify and a PublishExternal), without
-// holding up the workflow.
+// websites in one activity (one billed action instead of two), without holding up the
+// workflow: a site that is down is retried, nothing waits for it.
 func (w *complaint) announce(ctx workflow.Context, answer domain.NotifyRequest) {
 	req := domain.AnnounceRequest{Notify: answer, Publish: domain.PublishRequest{Code: w.state.Code}}
-	w.inBackground(ctx, domain.ActivityAnnounce, req, 2*time.Second, 10*time.Minute)
-}
-
-// publishExternal pushes the published answer to the regency's websites, without holding
-// up the workflow: a site that is down is retried, the others are not waited for.
-func (w *complaint) publishExternal(ctx workflow.Context) {
-	w.inBackground(ctx, domain.ActivityPublishExternal, domain.PublishRequest{Code: w.state.Code}, 5*time.Second, 30*time.Minute)
+	w.inBackground(ctx, "announcement", 2*time.Second, 10*time.Minute, func(actx workflow.Context) workflow.Future {
+		return announceActivity(actx, req)
+	})
 }
 
 // inBackground runs an activity that talks to the outside world (notifications, websites)
-// without holding up the workflow, retried from every to at most maxEvery apart. The
-// workflow ends only after it (drain counts w.notifying). Its failure is logged with the
-// complaint's code only: the error holds no personal data.
-func (w *complaint) inBackground(ctx workflow.Context, activity string, req any, every, maxEvery time.Duration) {
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: every, BackoffCoefficient: 2, MaximumInterval: maxEvery},
-	})
+// without holding up the workflow, retried from every to at most maxEvery apart; start
+// starts it with those options. The workflow ends only after it (drain counts
+// w.notifying). Its failure is logged with the complaint's code only: the error holds no
+// personal data.
+func (w *complaint) inBackground(ctx workflow.Context, what string, every, maxEvery time.Duration,
+	start func(actx workflow.Context) workflow.Future) {
 	w.notifying++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.notifying-- }()
-		if err := workflow.ExecuteActivity(actx, activity, req).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Error("background activity failed", "activity", activity, "code", w.state.Code, "err", err)
+		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: time.Minute,
+			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: every, BackoffCoefficient: 2, MaximumInterval: maxEvery},
+		})
+		if err := start(actx).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("background activity failed", "what", what, "code", w.state.Code, "err", err)
 		}
 	})
 }
+
+// systemActor records what the workflow does by itself.
+var systemActor = domain.Actor{Username: "system", Role: domain.RoleSystem}

@@ -8,7 +8,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"aduan/domain"
@@ -20,24 +19,11 @@ const WorkflowName = "Complaint"
 // QueryState returns the live domain.CaseState.
 const QueryState = "state"
 
-// changeWorkingTimeSLA versions the workflow's behaviour: DefaultVersion kept
-// calendar-time deadlines in the workflow (see legacy.go); 1 brought working-time plans
-// with reminders and escalations; 2 also writes to the complainant on their channel
-// (acknowledgement, question, answer); 3 pushes published answers to the regency's
-// websites and tells a merged duplicate's complainant where theirs went; 4 projects each
-// event with a local activity, in the same workflow task as the Update that caused it
-// (one round trip to the server instead of three), leaves the acknowledgement of intake
-// to the worker's acknowledger, announces a publication with one activity and cancels
-// stage timers a transition made useless (see docs/PERFORMANCE.md).
-const changeWorkingTimeSLA = "working-time-sla"
-
 // Input starts (or continues) a complaint workflow.
 type Input struct {
 	// Case is the complaint as intake recorded it (status received, seq 1), or the state
 	// carried over by continue-as-new.
 	Case domain.CaseState `json:"case"`
-	// Policy drove the deadlines of runs that started before working-time plans.
-	Policy domain.Policy `json:"policy"`
 	// SLA, when set, replaces the regency's stored policy for this complaint (tests, demos).
 	SLA *domain.SLAPolicy `json:"sla,omitempty"`
 	// Stage and Overall are the plans of the running clocks: the current stage's and the
@@ -50,37 +36,26 @@ type Input struct {
 // complaint is the running workflow's memory.
 type complaint struct {
 	state domain.CaseState
-	// plans says whether this run keeps working-time plans (false: a run from before).
-	plans bool
-	// tellsComplainant says whether this run writes to the complainant (false: from before).
-	tellsComplainant bool
-	// closesLoop says whether this run publishes externally and links duplicates.
-	closesLoop bool
-	// localProjection says whether this run projects with a local activity (false: from before).
-	localProjection bool
-	// policy is the calendar-time policy of runs from before working-time plans.
-	policy domain.Policy
-	sla    *domain.SLAPolicy
-	stage  domain.Plan
+	sla   *domain.SLAPolicy
+	stage domain.Plan
 	// stageSeq is the event that started the current stage's clock; only its plan counts.
 	stageSeq int64
 	overall  domain.Plan
 	// planFor is the plan the next projection must ask for (nil: the clocks stay).
 	planFor *domain.PlanRequest
-	// version changes with every transition, so the main loop knows to re-arm its timer.
-	version int
+	// replans counts the plans put in place, so the main loop knows to re-arm its timer.
+	replans int
 	// searched is what the search attributes show now.
 	searched searchValues
 	// notifying counts notifications still being delivered.
 	notifying int
 }
 
-// Complaint is the workflow function.
+// Complaint is the workflow function. The acknowledgement of a new complaint is not its
+// business: the worker's acknowledger sends it from PostgreSQL (worker.RunAcknowledger),
+// so that it goes out even while Temporal is down.
 func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
-	w := &complaint{state: in.Case, policy: in.Policy.WithDefaults(), sla: in.SLA, stageSeq: in.StageSeq}
-	version := workflow.GetVersion(ctx, changeWorkingTimeSLA, workflow.DefaultVersion, 4)
-	w.plans, w.tellsComplainant, w.closesLoop = version >= 1, version >= 2, version >= 3
-	w.localProjection = version >= 4
+	w := &complaint{state: in.Case, sla: in.SLA, stageSeq: in.StageSeq}
 	if in.Stage != nil {
 		w.stage = *in.Stage
 	}
@@ -92,29 +67,16 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 		return w.state, err
 	}
 	w.describe(ctx)
-	// A new complaint (not a continuation) acknowledged its intake from here in versions 2
-	// and 3; since version 4 the worker's acknowledger does, from PostgreSQL
-	// (worker.RunAcknowledger), so that it goes out even while Temporal is down.
-	isNew := w.state.Status == domain.StatusReceived && w.state.Seq == 1
-	if w.tellsComplainant && !w.localProjection && isNew && workflow.GetInfo(ctx).ContinuedExecutionRunID == "" {
-		// The complainant learns their code and tracking link on the channel they used.
-		w.notify(ctx, w.state.Code+"/ack", domain.NotifyAck, workflow.Now(ctx))
-	}
 
 	for {
-		wake, ok := w.nextWake()
-		seen := w.version
+		seen := w.replans
 		changed := func() bool {
-			return w.version != seen || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+			return w.replans != seen || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 		}
 		var err error
 		fired := false
-		if ok && w.localProjection {
+		if wake, ok := w.nextPoint(); ok {
 			fired, err = awaitOrTimer(ctx, wake.Sub(workflow.Now(ctx)), changed)
-		} else if ok {
-			var satisfied bool
-			satisfied, err = workflow.AwaitWithTimeout(ctx, wake.Sub(workflow.Now(ctx)), changed)
-			fired = !satisfied
 		} else {
 			err = workflow.Await(ctx, changed)
 		}
@@ -122,7 +84,7 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 			return w.state, err
 		}
 		if fired {
-			done, err := w.onTimer(ctx)
+			done, err := w.onPoints(ctx)
 			if err != nil {
 				return w.state, err
 			}
@@ -134,10 +96,7 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 			if err := w.drain(ctx); err != nil {
 				return w.state, err
 			}
-			next := Input{Case: w.state, Policy: in.Policy, SLA: w.sla, StageSeq: w.stageSeq}
-			if w.plans {
-				next.Stage, next.Overall = &w.stage, &w.overall
-			}
+			next := Input{Case: w.state, SLA: w.sla, Stage: &w.stage, Overall: &w.overall, StageSeq: w.stageSeq}
 			return w.state, workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 		}
 	}
@@ -148,7 +107,7 @@ func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
 // awaitOrTimer waits until condition holds or d has passed, and reports whether the time
 // ran out. Unlike workflow.AwaitWithTimeout in this SDK, a timer that is no longer needed
 // is cancelled: otherwise every transition would leave its stage's timer to fire later
-// and wake the workflow for nothing (version 4).
+// and wake the workflow for nothing.
 func awaitOrTimer(ctx workflow.Context, d time.Duration, condition func() bool) (bool, error) {
 	if condition() {
 		return false, nil
@@ -171,33 +130,23 @@ func (w *complaint) drain(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.notifying == 0 })
 }
 
-func (w *complaint) nextWake() (time.Time, bool) {
-	if w.plans {
-		return w.nextPoint()
-	}
-	return w.nextWakeLegacy()
-}
-
-func (w *complaint) onTimer(ctx workflow.Context) (bool, error) {
-	if w.plans {
-		return w.onPoints(ctx)
-	}
-	return w.onTimerLegacy(ctx)
-}
-
-// enter moves the complaint to a new status and starts that stage's clock.
+// enter moves the complaint to a new status and starts that stage's clock. Publishing
+// records when the answer went out; a final status, when the complaint ended.
 func (w *complaint) enter(ctx workflow.Context, status domain.Status) {
+	now := workflow.Now(ctx)
 	w.state.Status = status
+	switch {
+	case status == domain.StatusPublished:
+		w.state.PublishedAt = &now
+	case status.Final():
+		w.state.ClosedAt = &now
+	}
 	w.restartClock(ctx, nil)
 }
 
 // restartClock starts the current stage's clock from now; until, when given, is the
-// deadline a supervisor set.
+// deadline a supervisor set. The next projection lays out its plan.
 func (w *complaint) restartClock(ctx workflow.Context, until *time.Time) {
-	if !w.plans {
-		w.restartClockLegacy(ctx, until)
-		return
-	}
 	s := &w.state
 	now := workflow.Now(ctx)
 	if until == nil {
@@ -215,9 +164,10 @@ func (w *complaint) restartClock(ctx workflow.Context, until *time.Time) {
 	}
 }
 
-// restartOverall starts the overall clock again: the report became complete now.
+// restartOverall starts the overall clock again: the report became complete now. It
+// rides on the plan the stage's restart asked for.
 func (w *complaint) restartOverall(ctx workflow.Context) {
-	if w.plans && w.planFor != nil {
+	if w.planFor != nil {
 		w.planFor.Overall = true
 		w.planFor.OverallStart = workflow.Now(ctx)
 		w.state.OverallOverdue = false
@@ -230,30 +180,13 @@ func (w *complaint) restartOverall(ctx workflow.Context) {
 // produced (whatever other Updates change meanwhile).
 func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action domain.Action, note string) (domain.CaseState, error) {
 	w.state.Seq++
-	if !w.plans {
-		w.version++
-	}
-	// With plans the main loop is woken once the new plan is in place, not before: a
-	// timer armed meanwhile would only be cancelled again (a billed action each).
 	p := domain.Projection{Seq: w.state.Seq, At: workflow.Now(ctx), Actor: actor, Action: action, Note: note, State: w.state}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 15 * time.Second,
-		RetryPolicy:         projectionRetry,
-	})
-	if !w.plans {
-		// Runs from before working-time plans refreshed the attributes first.
-		if err := w.refreshSearch(ctx); err != nil {
-			return p.State, err
-		}
-		w.describe(ctx)
-		return p.State, workflow.ExecuteActivity(actx, domain.ActivityProject, p).Get(ctx, nil)
-	}
 	p.Plan, w.planFor = w.planFor, nil
 	if p.Plan != nil {
 		w.stageSeq = p.Seq
 	}
-	var res domain.ProjectResult
-	if err := w.project(ctx, actx, p).Get(ctx, &res); err != nil {
+	res, err := projectLocal(ctx, p)
+	if err != nil {
 		return p.State, err
 	}
 	if p.Plan != nil {
@@ -269,7 +202,9 @@ func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action doma
 				w.overall = *res.Overall
 				w.state.OverallDeadline = res.Overall.Deadline
 			}
-			w.version++ // re-arm the timer on the new plan
+			// The main loop is woken once the new plan is in place, not before: a timer
+			// armed meanwhile would only be cancelled again (a billed action each).
+			w.replans++
 		}
 	}
 	if err := w.refreshSearch(ctx); err != nil {
@@ -277,35 +212,6 @@ func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action doma
 	}
 	w.describe(ctx)
 	return p.State, nil
-}
-
-// projectionPatience is how long a projection (a local activity) keeps retrying: a year,
-// that is, for as long as any database outage lasts.
-const projectionPatience = 365 * 24 * time.Hour
-
-// projectionRetry never gives up: a projection waits out a database outage and lands
-// exactly once (ProjectComplaint is idempotent by sequence number).
-var projectionRetry = &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second}
-
-// project runs the projection activity. Since version 4 it is a local activity: it runs
-// on the worker inside the workflow task that handles the Update, so an action costs one
-// workflow task instead of two plus an activity task, and is still one billed action (its
-// marker). A worker killed mid-projection loses the task; the next attempt projects the
-// same sequence number again and replaces what the lost attempt may have written, so
-// PostgreSQL ends with what history keeps.
-func (w *complaint) project(ctx, actx workflow.Context, p domain.Projection) workflow.Future {
-	if !w.localProjection {
-		return workflow.ExecuteActivity(actx, domain.ActivityProject, p)
-	}
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 15 * time.Second,
-		// Unlike an activity's, a local activity's retries end at its ScheduleToClose,
-		// which defaults to StartToClose: 15 s of database outage would fail the action
-		// after the workflow applied it. It retries as long as the database is away.
-		ScheduleToCloseTimeout: projectionPatience,
-		RetryPolicy:            projectionRetry,
-	})
-	return workflow.ExecuteLocalActivity(lctx, domain.ActivityProject, p)
 }
 
 func (w *complaint) refreshSearch(ctx workflow.Context) error {
@@ -318,13 +224,26 @@ func (w *complaint) refreshSearch(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
-// wita is the regency's time zone (UTC+8, no daylight saving), for the readable summary.
-var wita = time.FixedZone("WITA", 8*3600)
+// zone is the regency's time zone as the stage's plan gives it (the policy's), for the
+// readable summary; WITA when the plan does not say.
+func (w *complaint) zone() *time.Location {
+	offset := w.stage.UTCOffsetHours
+	if offset == 0 {
+		offset = domain.DefaultUTCOffsetHours
+	}
+	return domain.ZoneAt(offset)
+}
 
-// describe sets the workflow's current details shown in the Temporal UI: status, who has
-// the ball and the deadline. No personal data.
+// describe sets the workflow's current details shown in the Temporal UI.
 func (w *complaint) describe(ctx workflow.Context) {
+	workflow.SetCurrentDetails(ctx, w.details())
+}
+
+// details is the complaint's line in the Temporal UI: status, who has the ball and the
+// deadline, in the regency's zone. No personal data.
+func (w *complaint) details() string {
 	s := w.state
+	zone := w.zone()
 	text := "**" + s.Status.Label() + "** (`" + string(s.Status) + "`)"
 	if s.Pokja != "" {
 		text += " · pokja `" + s.Pokja + "`"
@@ -336,16 +255,17 @@ func (w *complaint) describe(ctx workflow.Context) {
 		text += " · kategori `" + s.Category + "`"
 	}
 	if s.Deadline != nil {
-		text += " · tenggat " + s.Deadline.In(wita).Format("02-01-2006 15:04") + " WITA"
+		// "MST" prints the zone's name: WITA, WIB, WIT (see domain.ZoneAt).
+		text += " · tenggat " + s.Deadline.In(zone).Format("02-01-2006 15:04 MST")
 	}
 	if s.Overdue {
 		text += " · **TERLAMBAT**"
 	}
 	if s.OverallDeadline != nil {
-		text += " · batas penyelesaian " + s.OverallDeadline.In(wita).Format("02-01-2006")
+		text += " · batas penyelesaian " + s.OverallDeadline.In(zone).Format("02-01-2006")
 	}
 	if s.OverallOverdue {
 		text += " · **MELEWATI BATAS 60 HARI**"
 	}
-	workflow.SetCurrentDetails(ctx, text)
+	return text
 }

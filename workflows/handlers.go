@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
@@ -9,25 +10,31 @@ import (
 	"aduan/domain"
 )
 
-// Error types carried by a rejected Update; the API maps each to its HTTP error code.
+// Error types carried by a rejected Update (the kinds of domain.Refusal); the API maps
+// each to its HTTP error code.
 const (
-	ErrInvalid           = "invalid"
-	ErrForbidden         = "forbidden"
-	ErrInvalidTransition = "invalid_transition"
+	ErrInvalid           = string(domain.RefusedInvalid)
+	ErrForbidden         = string(domain.RefusedForbidden)
+	ErrInvalidTransition = string(domain.RefusedInvalidTransition)
 )
 
-// rejection builds the error a validator returns. Fields (for ErrInvalid) travel as the
-// error's details so the API can name each bad field.
-func rejection(kind, message string, fields map[string]string) error {
-	opts := temporal.ApplicationErrorOptions{NonRetryable: true}
-	if fields != nil {
-		opts.Details = []any{fields}
+// rejection turns a refusal into the error a validator returns: a non-retryable
+// application error of the refusal's kind, with its fields (for invalid) as details so
+// the API can name each bad field. Any other error passes unchanged.
+func rejection(err error) error {
+	var r *domain.Refusal
+	if !errors.As(err, &r) {
+		return err
 	}
-	return temporal.NewApplicationErrorWithOptions(message, kind, opts)
+	opts := temporal.ApplicationErrorOptions{NonRetryable: true}
+	if r.Fields != nil {
+		opts.Details = []any{r.Fields}
+	}
+	return temporal.NewApplicationErrorWithOptions(r.Message, string(r.Kind), opts)
 }
 
 // UpdateActions lists every Update the workflow accepts: the staff actions and the
-// complainant's reply.
+// complainant's reply and feedback.
 var UpdateActions = append(append([]domain.Action{}, domain.StaffActions...), domain.ActionInfo, domain.ActionFeedback)
 
 func (w *complaint) registerHandlers(ctx workflow.Context) error {
@@ -42,7 +49,10 @@ func (w *complaint) registerHandlers(ctx workflow.Context) error {
 				return w.act(ctx, action, req)
 			},
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req domain.ActionRequest) error {
-				return w.validate(ctx, action, req)
+				if r := w.validate(ctx, action, req); r != nil {
+					return rejection(r)
+				}
+				return nil
 			}},
 		)
 		if err != nil {
@@ -52,202 +62,175 @@ func (w *complaint) registerHandlers(ctx workflow.Context) error {
 	return nil
 }
 
-// validate accepts or rejects an action without changing anything: a rejected Update
-// leaves no trace in history.
+// validate accepts or refuses an action without changing anything: a refused Update
+// leaves no trace in history. The body's fields and who may do what in which status are
+// domain's rules; what needs the workflow's clock or memory is checked here.
 func (w *complaint) validate(ctx workflow.Context, action domain.Action, req domain.ActionRequest) error {
 	if fields := domain.ValidateFields(action, req); len(fields) > 0 {
-		return rejection(ErrInvalid, "Data aksi tidak lengkap atau tidak valid.", fields)
+		return domain.Refuse(domain.RefusedInvalid, "Data aksi tidak lengkap atau tidak valid.", fields)
 	}
-	if err := Permit(action, req.Actor, w.state); err != nil {
+	if err := domain.Permit(action, req.Actor, w.state); err != nil {
 		return err
 	}
 	s := w.state
 	switch action {
 	case domain.ActionReassign:
 		if req.Partner != "" && s.Partner == "" {
-			return rejection(ErrInvalidTransition, "Aduan belum diteruskan ke lembaga mitra; tidak ada mitra untuk diganti.", nil)
+			return domain.Refuse(domain.RefusedInvalidTransition, "Aduan belum diteruskan ke lembaga mitra; tidak ada mitra untuk diganti.", nil)
 		}
 	case domain.ActionExtend:
 		if !req.Until.After(workflow.Now(ctx)) {
-			return rejection(ErrInvalid, "Tenggat baru harus di masa depan.", map[string]string{"until": "harus di masa depan"})
+			return domain.Refuse(domain.RefusedInvalid, "Tenggat baru harus di masa depan.", map[string]string{"until": "harus di masa depan"})
 		}
 	case domain.ActionReject:
 		if req.DuplicateOf == s.Code {
-			return rejection(ErrInvalid, "Aduan tidak bisa menjadi duplikat dirinya sendiri.", map[string]string{"duplicate_of": "kode aduan ini sendiri"})
+			return domain.Refuse(domain.RefusedInvalid, "Aduan tidak bisa menjadi duplikat dirinya sendiri.", map[string]string{"duplicate_of": "kode aduan ini sendiri"})
 		}
 	}
 	return nil
 }
 
-// Permit checks what an action needs of the actor and the complaint, whatever its body:
-// the role, the assignment, the status (in that order, so that nobody learns a
-// complaint's status through an action they may not take). Nil means allowed.
-func Permit(action domain.Action, a domain.Actor, s domain.CaseState) error {
-	spec, ok := domain.ActionSpecs[action]
-	if !ok {
-		return rejection(ErrInvalid, "Aksi tidak dikenal.", map[string]string{"action": "nilai tidak dikenal"})
-	}
-	if !spec.RoleAllowed(a.Role) {
-		return rejection(ErrForbidden, fmt.Sprintf("Peran %s tidak boleh melakukan aksi %s.", a.Role, action), nil)
-	}
-	if !assigned(spec.Assign, a, s) {
-		return rejection(ErrForbidden, "Aduan ini tidak ditugaskan kepada Anda.", nil)
-	}
-	if !spec.AllowedIn(s.Status) {
-		return rejection(ErrInvalidTransition,
-			fmt.Sprintf("Aksi %s tidak dapat dilakukan pada status %q (%s).", action, s.Status, s.Status.Label()), nil)
-	}
-	if action == domain.ActionPublish && s.Confidential {
-		return rejection(ErrInvalidTransition, "Aduan rahasia atau sensitif tidak boleh diterbitkan.", nil)
-	}
-	return nil
-}
-
-// assigned reports whether the actor holds the assignment an action needs.
-func assigned(need domain.Assignment, a domain.Actor, s domain.CaseState) bool {
-	switch need {
-	case domain.AssignPokja:
-		return a.Pokja != "" && a.Pokja == s.Pokja
-	case domain.AssignPartner:
-		return a.Partner != "" && a.Partner == s.Partner
-	case domain.AssignViewer:
-		return CanView(a, s)
-	}
-	return true
-}
-
-// CanView reports whether a staff user may see a complaint: admins and supervisors see
-// all; a pokja member or partner staff sees the complaints assigned to their group now.
-func CanView(a domain.Actor, s domain.CaseState) bool {
-	switch a.Role {
-	case domain.RoleAdmin, domain.RoleSupervisor:
-		return true
-	case domain.RolePokja:
-		return a.Pokja != "" && a.Pokja == s.Pokja
-	case domain.RolePartner:
-		return a.Partner != "" && a.Partner == s.Partner
-	}
-	return false
-}
-
-// act applies a validated action, records it, and returns the state right after it.
+// act carries out a validated action in three steps: apply it to the state, record it
+// (the projection, before the Update returns), and set off what follows its recording.
+// It returns the state right after the action.
 func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.ActionRequest) (domain.CaseState, error) {
-	s := &w.state
-	note := req.Note
-	now := workflow.Now(ctx)
-	recorded := action
-	switch action {
-	case domain.ActionTriage:
-		s.Pokja, s.Category, s.Priority, s.Title = req.Pokja, req.Category, req.Priority, req.Title
+	ev := w.apply(ctx, action, req)
+	state, err := w.record(ctx, req.Actor, ev.action, ev.note)
+	if err != nil {
+		return state, err
+	}
+	w.follow(ctx, action, req, state)
+	return state, nil
+}
+
+// change is one action being applied: the request, and what the event will record.
+type change struct {
+	req domain.ActionRequest
+	// to is the status the action moves the complaint to ("" unchanged).
+	to domain.Status
+	// action and note are the event's; a complainant's "not solved" records reopen.
+	action domain.Action
+	note   string
+}
+
+// edits change the complaint's fields as each action says, besides its status (the
+// action's domain.ActionSpec.To) and its clocks (apply). Actions without an entry change
+// no field: send_back, close, extend, note.
+var edits = map[domain.Action]func(s *domain.CaseState, c *change){
+	domain.ActionTriage: func(s *domain.CaseState, c *change) {
+		s.Pokja, s.Category, s.Priority, s.Title = c.req.Pokja, c.req.Category, c.req.Priority, c.req.Title
 		// A sensitive category makes the complaint confidential for good.
-		s.Confidential = s.Confidential || domain.IsSensitive(req.Category)
-		w.enter(ctx, domain.StatusAtPokja)
-	case domain.ActionRequestInfo:
-		s.Question = req.Question
-		note = req.Question
-		w.enter(ctx, domain.StatusAwaitingInfo)
-	case domain.ActionInfo:
+		s.Confidential = s.Confidential || domain.IsSensitive(c.req.Category)
+	},
+	domain.ActionRequestInfo: func(s *domain.CaseState, c *change) {
+		s.Question = c.req.Question
+		c.note = c.req.Question
+	},
+	domain.ActionInfo: func(s *domain.CaseState, c *change) {
+		// The reply itself stays in PostgreSQL; the event names its message.
 		s.Question = ""
-		note = fmt.Sprintf("Pelapor menjawab pertanyaan (pesan #%d).", req.MessageID)
-		if req.MessageID == 0 {
-			note = req.Text // histories from before replies moved to PostgreSQL
-		}
-		w.enter(ctx, domain.StatusReceived)
-		// The report is complete now: the legal limit counts from here.
-		w.restartOverall(ctx)
-	case domain.ActionReject:
-		s.RejectReason, s.DuplicateOf = req.Reason, req.DuplicateOf
-		s.ClosedAt = &now
-		w.enter(ctx, domain.StatusRejected)
-	case domain.ActionReturn:
+		c.note = fmt.Sprintf("Pelapor menjawab pertanyaan (pesan #%d).", c.req.MessageID)
+	},
+	domain.ActionReject: func(s *domain.CaseState, c *change) {
+		s.RejectReason, s.DuplicateOf = c.req.Reason, c.req.DuplicateOf
+	},
+	domain.ActionReturn: func(s *domain.CaseState, c *change) {
 		s.Pokja, s.Partner = "", ""
-		w.enter(ctx, domain.StatusReceived)
-	case domain.ActionForward:
-		s.Partner = req.Partner
-		w.enter(ctx, domain.StatusAtPartner)
-	case domain.ActionAnswer:
-		s.Answer = req.Answer
-		note = req.Answer
-		w.enter(ctx, domain.StatusReadyToPublish)
-	case domain.ActionPartnerAnswer:
-		s.PartnerAnswer = req.Answer
-		note = req.Answer
-		w.enter(ctx, domain.StatusPokjaReview)
-	case domain.ActionDecline:
+	},
+	domain.ActionForward: func(s *domain.CaseState, c *change) {
+		s.Partner = c.req.Partner
+	},
+	domain.ActionAnswer: func(s *domain.CaseState, c *change) {
+		s.Answer = c.req.Answer
+		c.note = c.req.Answer
+	},
+	domain.ActionPartnerAnswer: func(s *domain.CaseState, c *change) {
+		s.PartnerAnswer = c.req.Answer
+		c.note = c.req.Answer
+	},
+	domain.ActionDecline: func(s *domain.CaseState, c *change) {
 		s.Partner = ""
-		w.enter(ctx, domain.StatusAtPokja)
-	case domain.ActionApprove:
+	},
+	domain.ActionApprove: func(s *domain.CaseState, c *change) {
+		// The partner's answer as it stands, unless the pokja edited it.
 		s.Answer = s.PartnerAnswer
-		if req.Answer != "" {
-			s.Answer = req.Answer
-			note = req.Answer
+		if c.req.Answer != "" {
+			s.Answer = c.req.Answer
+			c.note = c.req.Answer
 		}
-		w.enter(ctx, domain.StatusReadyToPublish)
-	case domain.ActionSendBack:
-		w.enter(ctx, domain.StatusAtPartner)
-	case domain.ActionPublish:
-		s.PublicTitle, s.PublicAnswer = req.PublicTitle, req.PublicAnswer
-		s.PublishedAt = &now
-		w.enter(ctx, domain.StatusPublished)
-	case domain.ActionClose:
-		s.ClosedAt = &now
-		w.enter(ctx, domain.StatusClosed)
-	case domain.ActionFeedback:
+	},
+	domain.ActionPublish: func(s *domain.CaseState, c *change) {
+		s.PublicTitle, s.PublicAnswer = c.req.PublicTitle, c.req.PublicAnswer
+	},
+	domain.ActionReassign: func(s *domain.CaseState, c *change) {
+		if c.req.Pokja != "" {
+			s.Pokja = c.req.Pokja
+		}
+		if c.req.Partner != "" {
+			s.Partner = c.req.Partner
+		}
+	},
+	domain.ActionFeedback: func(s *domain.CaseState, c *change) {
 		switch {
-		case *req.Satisfied:
-			note = fmt.Sprintf("Pelapor menyatakan masalahnya selesai (tanggapan #%d).", req.FeedbackID)
-			s.ClosedAt = &now
-			w.enter(ctx, domain.StatusClosed)
-		case s.ReopenCount < domain.MaxReopens:
+		case *c.req.Satisfied:
+			c.note = fmt.Sprintf("Pelapor menyatakan masalahnya selesai (tanggapan #%d).", c.req.FeedbackID)
+		case c.to == domain.StatusAtPokja:
 			s.ReopenCount++
-			note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan dibuka kembali ke pokja (ke-%d).", req.FeedbackID, s.ReopenCount)
-			recorded = domain.ActionReopen
 			s.Partner = ""
-			w.enter(ctx, domain.StatusAtPokja)
+			c.action = domain.ActionReopen
+			c.note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan dibuka kembali ke pokja (ke-%d).", c.req.FeedbackID, s.ReopenCount)
 		default:
-			note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan sudah dua kali dibuka kembali, kini ditutup.", req.FeedbackID)
-			s.ClosedAt = &now
-			w.enter(ctx, domain.StatusClosed)
+			c.note = fmt.Sprintf("Pelapor menyatakan belum selesai (tanggapan #%d); aduan sudah dua kali dibuka kembali, kini ditutup.", c.req.FeedbackID)
 		}
-	case domain.ActionReassign:
-		if req.Pokja != "" {
-			s.Pokja = req.Pokja
-		}
-		if req.Partner != "" {
-			s.Partner = req.Partner
-		}
+	},
+}
+
+// apply changes the complaint as a validated action says: its fields (edits), its status
+// (the action's domain.ActionSpec.To; feedback's by the answer, domain.FeedbackTo) and its
+// clocks: a new status starts that stage's clock, reassign starts the stage's clock
+// again, extend lays it out again before the new deadline, and the complainant's reply
+// restarts the overall clock (the report is complete now). It returns the event to record.
+func (w *complaint) apply(ctx workflow.Context, action domain.Action, req domain.ActionRequest) change {
+	s := &w.state
+	c := change{req: req, to: domain.ActionSpecs[action].To, action: action, note: req.Note}
+	if action == domain.ActionFeedback {
+		c.to = domain.FeedbackTo(*req.Satisfied, s.ReopenCount)
+	}
+	if edit := edits[action]; edit != nil {
+		edit(s, &c)
+	}
+	switch {
+	case c.to != "":
+		w.enter(ctx, c.to)
+	case action == domain.ActionReassign:
 		w.restartClock(ctx, nil)
-	case domain.ActionExtend:
+	case action == domain.ActionExtend:
 		until := req.Until.UTC()
 		w.restartClock(ctx, &until)
-	case domain.ActionNote:
-		// An internal note changes nothing but the audit trail.
 	}
-	state, err := w.record(ctx, req.Actor, recorded, note)
-	if err == nil && w.localProjection && action == domain.ActionPublish {
-		// One activity tells the complainant and pushes to the websites (version 4).
-		w.announce(ctx, w.notifyRequest(fmt.Sprintf("%s/%s/%d", state.Code, domain.NotifyAnswer, state.Seq),
-			domain.NotifyAnswer, workflow.Now(ctx)))
-		return state, nil
+	if action == domain.ActionInfo {
+		w.restartOverall(ctx)
 	}
-	if err == nil && w.closesLoop {
-		switch {
-		case action == domain.ActionPublish:
-			w.publishExternal(ctx)
-		case action == domain.ActionReject && req.Reason == "duplicate" && req.DuplicateOf != "":
-			w.notify(ctx, fmt.Sprintf("%s/duplicate/%d", state.Code, state.Seq), domain.NotifyDuplicate, now)
-		}
+	return c
+}
+
+// follow sets off what an action's recording calls for, in the background (nothing here
+// holds up the Update): the complainant hears the admin's question, or the answer of a
+// complaint closed without publishing, on their channel; a publication is announced (the
+// answer to the complainant and the push to the websites in one activity); and the
+// complainant of a complaint merged into another learns which one carries theirs.
+// Notification keys name the event, so a retried one is written once.
+func (w *complaint) follow(ctx workflow.Context, action domain.Action, req domain.ActionRequest, state domain.CaseState) {
+	now := workflow.Now(ctx)
+	key := func(kind domain.NotifyKind) string { return fmt.Sprintf("%s/%s/%d", state.Code, kind, state.Seq) }
+	switch {
+	case action == domain.ActionRequestInfo:
+		w.notify(ctx, key(domain.NotifyQuestion), domain.NotifyQuestion, now)
+	case action == domain.ActionClose:
+		w.notify(ctx, key(domain.NotifyAnswerPrivate), domain.NotifyAnswerPrivate, now)
+	case action == domain.ActionPublish:
+		w.announce(ctx, w.notifyRequest(key(domain.NotifyAnswer), domain.NotifyAnswer, now))
+	case action == domain.ActionReject && req.Reason == "duplicate" && req.DuplicateOf != "":
+		w.notify(ctx, key(domain.NotifyDuplicate), domain.NotifyDuplicate, now)
 	}
-	if err == nil && w.tellsComplainant {
-		// What the complainant must hear goes to them on their channel.
-		tell := map[domain.Action]domain.NotifyKind{
-			domain.ActionRequestInfo: domain.NotifyQuestion,
-			domain.ActionPublish:     domain.NotifyAnswer,
-			domain.ActionClose:       domain.NotifyAnswerPrivate,
-		}
-		if kind, ok := tell[action]; ok {
-			w.notify(ctx, fmt.Sprintf("%s/%s/%d", state.Code, kind, state.Seq), kind, workflow.Now(ctx))
-		}
-	}
-	return state, err
 }

@@ -32,7 +32,8 @@ type harness struct {
 	mu          sync.Mutex
 	projections []domain.Projection
 	notices     []notice
-	pushed      []string
+	// pushed lists the complaints pushed to the websites by AnnouncePublication.
+	pushed []string
 	// announced counts AnnouncePublication activities (answer and push in one).
 	announced int
 	outcomes  []*outcome
@@ -61,8 +62,9 @@ func newHarness(t *testing.T) *harness {
 	env.RegisterWorkflowWithOptions(Complaint, workflow.RegisterOptions{Name: WorkflowName})
 	h := &harness{t: t, env: env}
 	// The projection is recorded; its plans are laid out by the real policy code, with
-	// the regency's default policy where no override is given.
-	env.RegisterActivityWithOptions(func(_ context.Context, p domain.Projection) (domain.ProjectResult, error) {
+	// the regency's default policy where no override is given. Each stand-in has the
+	// activity's type, so it is checked against what the workflow's wrappers send.
+	var project ProjectActivity = func(_ context.Context, p domain.Projection) (domain.ProjectResult, error) {
 		var res domain.ProjectResult
 		if p.Plan != nil {
 			res = domain.DefaultSLAPolicy().Plans(*p.Plan)
@@ -72,27 +74,24 @@ func newHarness(t *testing.T) *harness {
 		defer h.mu.Unlock()
 		h.projections = append(h.projections, p)
 		return res, nil
-	}, activity.RegisterOptions{Name: domain.ActivityProject})
-	env.RegisterActivityWithOptions(func(_ context.Context, req domain.NotifyRequest) error {
+	}
+	var notify NotifyActivity = func(_ context.Context, req domain.NotifyRequest) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notices = append(h.notices, notice{at: env.Now(), req: req})
 		return nil
-	}, activity.RegisterOptions{Name: domain.ActivityNotify})
-	env.RegisterActivityWithOptions(func(_ context.Context, req domain.PublishRequest) error {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.pushed = append(h.pushed, req.Code)
-		return nil
-	}, activity.RegisterOptions{Name: domain.ActivityPublishExternal})
-	env.RegisterActivityWithOptions(func(_ context.Context, req domain.AnnounceRequest) error {
+	}
+	var announce AnnounceActivity = func(_ context.Context, req domain.AnnounceRequest) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notices = append(h.notices, notice{at: env.Now(), req: req.Notify})
 		h.pushed = append(h.pushed, req.Publish.Code)
 		h.announced++
 		return nil
-	}, activity.RegisterOptions{Name: domain.ActivityAnnounce})
+	}
+	env.RegisterActivityWithOptions(project, activity.RegisterOptions{Name: domain.ActivityProject})
+	env.RegisterActivityWithOptions(notify, activity.RegisterOptions{Name: domain.ActivityNotify})
+	env.RegisterActivityWithOptions(announce, activity.RegisterOptions{Name: domain.ActivityAnnounce})
 	return h
 }
 

@@ -95,7 +95,7 @@ func TestComplainantIsTold(t *testing.T) {
 	for _, n := range h.sent() {
 		kinds = append(kinds, n.req.Kind)
 	}
-	// The acknowledgement of intake is not the workflow's since version 4: the worker's
+	// The acknowledgement of intake is not the workflow's: the worker's
 	// acknowledger sends it from PostgreSQL (worker.RunAcknowledger, tested in e2e).
 	want := []domain.NotifyKind{domain.NotifyQuestion, domain.NotifyAnswer}
 	if len(kinds) != len(want) || kinds[0] != want[0] || kinds[1] != want[1] {

@@ -8,7 +8,8 @@ import (
 	"aduan/domain"
 )
 
-var witaZone = time.FixedZone("WITA", 8*3600)
+// witaZone is the regency's zone, as domain gives it (no package but domain builds one).
+var witaZone = domain.ZoneAt(domain.DefaultUTCOffsetHours)
 
 func wt(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, witaZone)

@@ -201,7 +201,7 @@ func TestPolicyInSeconds(t *testing.T) {
 }
 
 // TestTransitionCancelsStageTimer: a stage's timer that a transition made useless is
-// cancelled (version 4), so it never fires to wake the workflow for nothing. Each
+// cancelled, so it never fires to wake the workflow for nothing. Each
 // transition arms exactly one timer for its new stage.
 func TestTransitionCancelsStageTimer(t *testing.T) {
 	h := newHarness(t)

@@ -17,6 +17,9 @@ import (
 
 	"aduan/activities"
 	"aduan/api"
+	"aduan/api/public"
+	"aduan/api/webhooks"
+	"aduan/complaints"
 	"aduan/config"
 	"aduan/demo"
 	"aduan/notify"
@@ -77,7 +80,7 @@ func runAPI(ctx context.Context, _ []string) error {
 		return err
 	}
 	defer closeAll()
-	return serveHTTP(ctx, cfg, apiDeps(cfg, tc, db))
+	return serveAPI(ctx, cfg, tc, db)
 }
 
 func runWorker(ctx context.Context, _ []string) error {
@@ -107,7 +110,7 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	errs := make(chan error, 2)
 	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
-	go func() { errs <- serveHTTP(ctx, cfg, apiDeps(cfg, tc, db)) }()
+	go func() { errs <- serveAPI(ctx, cfg, tc, db) }()
 	slog.Info("aduan dev is up", "api", cfg.PublicBaseURL, "tokens", *tokensFile)
 	err = <-errs
 	if ctx.Err() == nil {
@@ -119,7 +122,9 @@ func runDev(ctx context.Context, args []string) error {
 	return err
 }
 
-func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
+// serveAPI runs the core and serves every door over it until ctx ends; then the HTTP
+// server drains in-flight requests and the core's starter stops.
+func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
 	perMinute, _ := strconv.ParseFloat(os.Getenv("ADUAN_INTAKE_PER_MINUTE"), 64)
 	burst, _ := strconv.Atoi(os.Getenv("ADUAN_INTAKE_BURST"))
 	var proxies []string
@@ -128,15 +133,20 @@ func apiDeps(cfg config.Config, tc client.Client, db *store.DB) api.Deps {
 			proxies = append(proxies, p)
 		}
 	}
-	return api.Deps{Temporal: tc, DB: db, TaskQueue: cfg.TaskQueue,
-		PublicBaseURL: cfg.PublicBaseURL, IntakePerMinute: perMinute, IntakeBurst: burst, TrustedProxies: proxies,
-		WAVerifyToken: os.Getenv("ADUAN_WA_VERIFY_TOKEN"), WAAppSecret: os.Getenv("ADUAN_WA_APP_SECRET"),
-		SMSSecret: os.Getenv("ADUAN_SMS_SECRET")}
+	core := complaints.New(db, tc, complaints.Config{TaskQueue: cfg.TaskQueue, PublicBaseURL: cfg.PublicBaseURL,
+		IntakePerMinute: perMinute, IntakeBurst: burst})
+	core.Start()
+	defer core.Stop()
+	handler := api.New(core, api.Options{TrustedProxies: proxies,
+		Webhooks: webhooks.Config{WAVerifyToken: os.Getenv("ADUAN_WA_VERIFY_TOKEN"), WAAppSecret: os.Getenv("ADUAN_WA_APP_SECRET"),
+			SMSSecret: os.Getenv("ADUAN_SMS_SECRET")},
+		Public: public.Config{BaseURL: cfg.PublicBaseURL, EmbedFrameAncestors: strings.Fields(os.Getenv("ADUAN_EMBED_FRAME_ANCESTORS"))}})
+	return serveHTTP(ctx, cfg, handler)
 }
 
 // serveHTTP serves the API until ctx ends, then drains in-flight requests.
-func serveHTTP(ctx context.Context, cfg config.Config, deps api.Deps) error {
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.NewRouter(deps), ReadHeaderTimeout: 10 * time.Second}
+func serveHTTP(ctx context.Context, cfg config.Config, handler http.Handler) error {
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 1)
 	go func() { errs <- srv.ListenAndServe() }()
 	slog.Info("API listening", "addr", cfg.HTTPAddr)

@@ -1,0 +1,75 @@
+// Package api is Aduan's HTTP server: one gin engine with the middleware every door
+// shares (trusted proxies, panic recovery, access log, body limit, the 404 of unknown
+// addresses), on which the doors mount their routes. Each door is a thin package over
+// the core (package complaints): rest (the JSON API of API.md), public (/lapor, /publik,
+// /lacak), staffpages (/staf) and webhooks (the messaging providers).
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"aduan/api/public"
+	"aduan/api/respond"
+	"aduan/api/rest"
+	"aduan/api/staffpages"
+	"aduan/api/webhooks"
+	"aduan/complaints"
+)
+
+// Options configure the server beyond the core.
+type Options struct {
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is believed; with
+	// none, the client is the connection's peer and no header can dodge the rate limit.
+	TrustedProxies []string
+	// Webhooks holds the messaging providers' secrets.
+	Webhooks webhooks.Config
+	// Public configures the public pages (absolute links, who may frame the embed).
+	Public public.Config
+}
+
+// New builds the HTTP handler of every door over core.
+func New(core *complaints.Service, opts Options) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	if err := r.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		slog.Error("bad trusted proxy list; trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
+	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
+		respond.Fail(c, http.StatusInternalServerError, respond.CodeInternal, "Terjadi kesalahan di server.", nil)
+	}))
+	r.Use(accessLog, limitBody)
+	r.NoRoute(func(c *gin.Context) { respond.NotFound(c, "Alamat tidak ditemukan.") })
+
+	webhooks.Register(r, core, opts.Webhooks)
+	rest.Register(r, core)
+	public.Register(r, core, opts.Public)
+	staffpages.Register(r, core)
+	return r
+}
+
+// accessLog logs method, route pattern, status and duration: never query strings or
+// bodies, which may carry personal data.
+func accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	slog.Info("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+		"ms", time.Since(start).Milliseconds())
+}
+
+// limitBody refuses oversize bodies up front and caps what a handler can read.
+func limitBody(c *gin.Context) {
+	if c.Request.ContentLength > respond.MaxBody {
+		respond.TooLarge(c)
+		return
+	}
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, respond.MaxBody)
+	}
+	c.Next()
+}
