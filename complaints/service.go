@@ -9,7 +9,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"aduan/domain"
-	"aduan/store"
 )
 
 // Config is what the core needs beyond its connections.
@@ -64,7 +63,7 @@ func (c Config) withDefaults() Config {
 // Service is the core: every use case of every door.
 type Service struct {
 	cfg          Config
-	db           *store.DB
+	db           Store
 	temporal     client.Client
 	limiter      *clientLimiter
 	phoneLimiter *clientLimiter
@@ -73,7 +72,7 @@ type Service struct {
 }
 
 // New builds the core. Call Start before serving and Stop at shutdown.
-func New(db *store.DB, tc client.Client, cfg Config) *Service {
+func New(db Store, tc client.Client, cfg Config) *Service {
 	cfg = cfg.withDefaults()
 	s := &Service{cfg: cfg, db: db, temporal: tc,
 		limiter:      newClientLimiter(cfg.IntakePerMinute, cfg.IntakeBurst),

@@ -1,0 +1,46 @@
+package complaints
+
+import (
+	"context"
+	"time"
+
+	"aduan/domain"
+	"aduan/store"
+)
+
+// Store is what the core reads and writes in PostgreSQL: *store.DB in every process; the
+// JSON API's handler tests give a stand-in of the few calls they exercise, so that the
+// contract is checked in seconds without services (the e2e suite runs the real one).
+type Store interface {
+	PingContext(ctx context.Context) error
+	CurrentSLAPolicy(ctx context.Context) (domain.SLAPolicy, error)
+	StaffByToken(ctx context.Context, token string) (store.Staff, error)
+
+	ResolvePlace(ctx context.Context, kecamatan, desa string) (kecID, desaID string, kecOK, desaOK bool, err error)
+	PokjaExists(ctx context.Context, id string) (bool, error)
+	PartnerExists(ctx context.Context, id string) (bool, error)
+	Directory(ctx context.Context) (store.Directory, error)
+
+	InsertIntake(ctx context.Context, in store.Intake) (store.IntakeResult, error)
+	ProviderMessageSeen(ctx context.Context, channel, providerID string) (bool, error)
+	WorkflowStarted(ctx context.Context, code string) (bool, error)
+	MarkWorkflowStarted(ctx context.Context, code string) error
+
+	Complaint(ctx context.Context, code string) (store.Complaint, error)
+	Events(ctx context.Context, code string) ([]store.Event, error)
+	Messages(ctx context.Context, code string) ([]store.Message, error)
+	Tasks(ctx context.Context, a domain.Actor, limit int) ([]store.Complaint, error)
+	Search(ctx context.Context, viewer domain.Actor, f store.Filter) ([]store.Complaint, int, error)
+	PublicPage(ctx context.Context, f store.PublicPageFilter) ([]store.Complaint, int, error)
+	Publication(ctx context.Context, code string) (store.Complaint, error)
+	NotificationsFor(ctx context.Context, username string, page, perPage int) ([]store.Notification, int, error)
+	Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (store.Report, error)
+
+	AddMessage(ctx context.Context, code, channel, text string) (int64, error)
+	AddInboundMessage(ctx context.Context, code, channel, text, providerID string) (id int64, created bool, err error)
+	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
+	AddFeedback(ctx context.Context, code, channel string, satisfied bool, comment string) (int64, error)
+	ForgetMessage(ctx context.Context, id int64) error
+}
+
+var _ Store = (*store.DB)(nil)
