@@ -79,7 +79,9 @@ func (f *fakeStore) Events(context.Context, string) ([]store.Event, error) {
 
 func (f *fakeStore) Messages(context.Context, string) ([]store.Message, error) { return nil, nil }
 
-func (f *fakeStore) PokjaExists(_ context.Context, id string) (bool, error) { return id == "logistik", nil }
+func (f *fakeStore) PokjaExists(_ context.Context, id string) (bool, error) {
+	return id == "logistik", nil
+}
 
 func (f *fakeStore) ResolvePlace(_ context.Context, kec, desa string) (string, string, bool, bool, error) {
 	if f.down {
