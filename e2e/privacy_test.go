@@ -104,10 +104,11 @@ func TestTemporalVisibilityWithoutPersonalData(t *testing.T) {
 		t.Errorf("AduanPartner='pmi' lists %s (err %v)", wid, err)
 	}
 
-	desc, err := tc.DescribeWorkflowExecution(ctx, wid, "")
+	described, err := tc.DescribeWorkflow(ctx, wid, "")
 	if err != nil {
 		t.Fatalf("describe %s: %v", wid, err)
 	}
+	desc := described.RawResponse
 	assertAbsent(t, "DescribeWorkflowExecution", protoTexts(t, desc), secrets)
 	dc := converter.GetDefaultDataConverter()
 	attrs := map[string]string{}

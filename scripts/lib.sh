@@ -2,6 +2,9 @@
 # make sure PostgreSQL answers. Sourced, not run.
 
 TEMPORAL_VERSION=v1.5.1
+# The linters make test runs, pinned like the CLI.
+STATICCHECK_VERSION=v0.8.2
+WORKFLOWCHECK_VERSION=v0.6.0
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable}"
 
 # ensure_temporal sets TEMPORAL_CLI to the pinned Temporal CLI, building it with
@@ -60,4 +63,18 @@ ensure_chromium() {
   else
     echo "==> no /usr/bin/chromium and cannot install it (not root or no apt-get): the browser test will not run" >&2
   fi
+}
+
+# ensure_go_tool NAME PACKAGE@VERSION sets the variable NAME's upper-case form (e.g.
+# STATICCHECK) to the tool's path, installing it with `go install` when it is missing.
+ensure_go_tool() {
+  local name="$1" pkg="$2" gobin path
+  gobin="$(go env GOBIN)"
+  [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+  path="$gobin/$name"
+  if [ ! -x "$path" ]; then
+    echo "==> installing $pkg (go install)"
+    (cd / && GOFLAGS=-mod=mod go install "$pkg")
+  fi
+  printf -v "$(echo "$name" | tr '[:lower:]' '[:upper:]')" '%s' "$path"
 }

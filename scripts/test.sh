@@ -8,11 +8,24 @@ source scripts/lib.sh
 ensure_temporal
 ensure_postgres
 ensure_chromium
+ensure_go_tool staticcheck "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+ensure_go_tool workflowcheck "go.temporal.io/sdk/contrib/tools/workflowcheck@$WORKFLOWCHECK_VERSION"
 
-echo "==> gofmt and go vet"
+echo "==> gofmt, go vet, staticcheck, workflowcheck, go mod tidy"
 unformatted="$(gofmt -l .)"
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 go vet ./...
+"$STATICCHECK" ./...
+# Temporal's determinism checker: no workflow code reaches time.Now, goroutines, map
+# iteration, I/O and the like.
+"$WORKFLOWCHECK" ./...
+cp go.mod /tmp/aduan-go.mod.$$; cp go.sum /tmp/aduan-go.sum.$$
+go mod tidy
+if ! cmp -s go.mod /tmp/aduan-go.mod.$$ || ! cmp -s go.sum /tmp/aduan-go.sum.$$; then
+  echo "go mod tidy changed go.mod or go.sum; run it and commit the result"
+  cp /tmp/aduan-go.mod.$$ go.mod; cp /tmp/aduan-go.sum.$$ go.sum; rm -f /tmp/aduan-go.*.$$; exit 1
+fi
+rm -f /tmp/aduan-go.*.$$
 
 echo "==> go test"
 export ADUAN_REQUIRE_INTEGRATION=1

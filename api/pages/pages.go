@@ -19,7 +19,7 @@ import (
 var templateFS embed.FS
 
 var templates = template.Must(template.New("pages").Funcs(template.FuncMap{
-	"kalimat": Sentence,
+	"sentence": Sentence,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // CSP forbids every script; the pages only need their inline style.

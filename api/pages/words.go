@@ -11,7 +11,7 @@ import (
 	"aduan/domain"
 )
 
-var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+var monthNames = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
 	"Oktober", "November", "Desember"}
 
 // Date is a date and time in zone as Indonesians write it: 5 Maret 2026, 14.05 WITA.
@@ -23,7 +23,7 @@ func Date(t time.Time, zone *time.Location) string {
 // DateOnly is the date alone: 5 Maret 2026.
 func DateOnly(t time.Time, zone *time.Location) string {
 	t = t.In(zone)
-	return strconv.Itoa(t.Day()) + " " + bulan[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return strconv.Itoa(t.Day()) + " " + monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
 // WaitText says how long to wait, in seconds or minutes.
