@@ -24,7 +24,33 @@ type kecamatanJSON struct {
 	Desa []desaJSON `json:"desa"`
 }
 
+// actionJSON is a staff action as domain.ActionSpecs says: who may take it, in which
+// statuses, and the status it leads to ("" for unchanged), so a client can show the way
+// ahead without its own copy of API.md's table.
+type actionJSON struct {
+	Name  domain.Action   `json:"name"`
+	Roles []domain.Role   `json:"roles"`
+	From  []domain.Status `json:"from"`
+	To    domain.Status   `json:"to,omitempty"`
+}
+
+func actionsJSON() []actionJSON {
+	out := make([]actionJSON, 0, len(domain.StaffActions))
+	for _, a := range domain.StaffActions {
+		spec := domain.ActionSpecs[a]
+		aj := actionJSON{Name: a, Roles: spec.Roles, From: []domain.Status{}, To: spec.To}
+		for _, st := range domain.AllStatuses {
+			if spec.AllowedIn(st) {
+				aj.From = append(aj.From, st)
+			}
+		}
+		out = append(out, aj)
+	}
+	return out
+}
+
 type directoryJSON struct {
+	Actions       []actionJSON      `json:"actions"`
 	Pokja         []groupJSON       `json:"pokja"`
 	Partners      []groupJSON       `json:"partners"`
 	Categories    []domain.Category `json:"categories"`
@@ -35,7 +61,7 @@ type directoryJSON struct {
 }
 
 func directoryOf(d complaints.Directory) directoryJSON {
-	out := directoryJSON{Pokja: []groupJSON{}, Partners: []groupJSON{}, Kecamatan: []kecamatanJSON{},
+	out := directoryJSON{Actions: actionsJSON(), Pokja: []groupJSON{}, Partners: []groupJSON{}, Kecamatan: []kecamatanJSON{},
 		Categories: domain.Categories, Channels: domain.Channels, Priorities: domain.Priorities,
 		RejectReasons: domain.RejectReasons}
 	for _, g := range d.Pokja {

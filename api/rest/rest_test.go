@@ -100,7 +100,7 @@ func (f *fakeStore) InsertIntake(_ context.Context, in store.Intake) (store.Inta
 }
 
 // server is the whole HTTP server over the core, with tc as Temporal.
-func server(t *testing.T, db *fakeStore, tc client.Client) http.Handler {
+func server(t *testing.T, db complaints.Store, tc client.Client) http.Handler {
 	core := complaints.New(db, tc, complaints.Config{TaskQueue: "q", PublicBaseURL: "https://aduan.example"})
 	core.Start()
 	t.Cleanup(core.Stop)
@@ -303,4 +303,28 @@ func TestPublicRateLimit(t *testing.T) {
 	if a.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
+}
+
+// The directory says each action's target status from domain.ActionSpecs.
+func TestDirectoryListsActionsWithTheirTargetStatus(t *testing.T) {
+	db := newFakeStore()
+	h := server(t, directoryStore{db}, mocks.NewClient(t))
+	a := call(t, h, "GET", "/api/v1/directory", "", "", nil)
+	actions, _ := a.body["actions"].([]any)
+	if a.status != http.StatusOK || len(actions) != len(domain.StaffActions) {
+		t.Fatalf("directory: %d, %d actions", a.status, len(actions))
+	}
+	want := map[string]string{"triage": "at_pokja", "forward": "at_partner", "publish": "published", "note": ""}
+	for _, x := range actions {
+		m := x.(map[string]any)
+		if to, ok := want[m["name"].(string)]; ok && (m["to"] == nil && to != "" || m["to"] != nil && m["to"] != to) {
+			t.Errorf("action %v: to %v, want %q", m["name"], m["to"], to)
+		}
+	}
+}
+
+type directoryStore struct{ *fakeStore }
+
+func (directoryStore) Directory(context.Context) (store.Directory, error) {
+	return store.Directory{Pokja: []store.Group{{ID: "logistik", Name: "Pokja Logistik"}}}, nil
 }
