@@ -21,6 +21,6 @@ build:
 vet:
 	gofmt -l . | (! grep .) && go vet ./...
 
-# Forget the dev server's history and the demo tokens (PostgreSQL data stays).
+# Forget the demo: the dev server's history, the demo tokens and the database of DATABASE_URL.
 clean-data:
-	rm -rf .data
+	@bash scripts/clean-data.sh

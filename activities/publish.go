@@ -18,7 +18,7 @@ import (
 // Publisher is the PublishExternal activity with what it needs.
 type Publisher struct {
 	DB *store.DB
-	// Sites are the configured external websites (publish.FromEnv); none: nothing to do.
+	// Sites are the configured external websites (publish.Sites); none: nothing to do.
 	Sites []publish.Site
 	// BaseURL is ADUAN_PUBLIC_URL, the prefix of the public page's link.
 	BaseURL string

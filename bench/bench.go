@@ -2,7 +2,8 @@
 // fresh PostgreSQL database, worker, API): intake, the happy-path lifecycle, the Temporal
 // actions a complaint costs, and memory, storage and inbox latency with many open
 // complaints. Every figure comes with a baseline measured in the same run. `make bench`
-// runs it through `aduan bench`; e2e/bench_smoke_test.go runs it tiny.
+// runs it through the aduan-bench command (cmd/aduan-bench); e2e/bench_smoke_test.go runs
+// it tiny.
 package bench
 
 import (

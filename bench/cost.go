@@ -101,11 +101,11 @@ func (c Cost) Breakdown() string {
 func settle(ctx context.Context, s *Stack, id string) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, "")
+		desc, err := s.Temporal.DescribeWorkflow(ctx, id, "")
 		if err != nil {
 			return err
 		}
-		if len(d.GetPendingActivities()) == 0 && d.GetPendingWorkflowTask() == nil {
+		if d := desc.RawResponse; len(d.GetPendingActivities()) == 0 && d.GetPendingWorkflowTask() == nil {
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -60,7 +60,7 @@ type Stack struct {
 
 // StackOptions says where the stack's dependencies are.
 type StackOptions struct {
-	// TemporalCLI is the path of the Temporal CLI (dev server).
+	// TemporalCLI is the path of the Temporal CLI (dev server); empty: FindTemporalCLI.
 	TemporalCLI string
 	// DatabaseURL names the PostgreSQL server; the stack creates and drops its own database.
 	DatabaseURL string
@@ -93,11 +93,9 @@ func withDatabase(raw, name string) (string, error) {
 	return u.String(), nil
 }
 
-// FindTemporalCLI looks for the Temporal CLI: $TEMPORAL_CLI, PATH, $(go env GOPATH)/bin, ~/go/bin.
+// FindTemporalCLI looks for the Temporal CLI: PATH, $(go env GOPATH)/bin, ~/go/bin. (The
+// commands take TEMPORAL_CLI from their configuration and pass it in StackOptions.)
 func FindTemporalCLI() string {
-	if p := os.Getenv("TEMPORAL_CLI"); p != "" {
-		return p
-	}
 	if p, err := exec.LookPath("temporal"); err == nil {
 		return p
 	}
@@ -105,7 +103,9 @@ func FindTemporalCLI() string {
 	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
 		cands = append(cands, filepath.Join(filepath.SplitList(string(trimNL(out)))[0], "bin", "temporal"))
 	}
-	cands = append(cands, filepath.Join(os.Getenv("HOME"), "go", "bin", "temporal"))
+	if home, err := os.UserHomeDir(); err == nil {
+		cands = append(cands, filepath.Join(home, "go", "bin", "temporal"))
+	}
 	for _, p := range cands {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p
@@ -133,7 +133,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		o.TemporalCLI = FindTemporalCLI()
 	}
 	if o.TemporalCLI == "" {
-		return nil, errors.New("no Temporal CLI found (TEMPORAL_CLI, PATH, ~/go/bin); `make test` installs it")
+		return nil, errors.New("no Temporal CLI found (TEMPORAL_CLI, PATH, $(go env GOPATH)/bin, ~/go/bin); `make test` installs it")
 	}
 	if o.DatabaseURL == "" {
 		o.DatabaseURL = "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"
@@ -183,7 +183,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 
 	// Temporal: a dev server on a free port, its history in a SQLite file we can measure.
-	extra := workflows.DevServerFlags(true)
+	extra := DevServerFlags(true)
 	s.TemporalDB = filepath.Join(tmp, "temporal.db")
 	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
 	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
@@ -234,6 +234,22 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	s.cleanup = append(s.cleanup, scratch.Close)
 	s.ScratchURL = scratch.URL
 	return s, nil
+}
+
+// DevServerFlags are the flags a Temporal CLI dev server of ours starts with, the same
+// as `aduan search-attribute-flags` prints for make run (see there why WAL): every
+// search attribute of the complaint workflow (workflows.SearchAttributeTypes), and, when
+// the server keeps its history in a file (dbFile), SQLite in write-ahead logging with
+// synchronous=NORMAL. The e2e tests start theirs with these too.
+func DevServerFlags(dbFile bool) []string {
+	var flags []string
+	for _, spec := range workflows.SearchAttributeTypes {
+		flags = append(flags, "--search-attribute", spec)
+	}
+	if dbFile {
+		flags = append(flags, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
+	}
+	return flags
 }
 
 // newClient is an HTTP client keeping conc connections to one host.

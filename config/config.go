@@ -1,67 +1,418 @@
-// Package config reads Aduan's configuration from the environment.
+// Package config is Aduan's configuration: every environment variable its commands read,
+// in one Config, parsed with github.com/caarlos0/env and checked when a process starts,
+// so a bad value (a number that is not one, a URL that does not parse, a provider half
+// configured) stops it with a message naming the variable. See README "Configuration".
+//
+// Only the commands (cmd/aduan, cmd/aduan-bench) read it; they hand plain values to the
+// packages they wire (complaints, api, notify, publish, bench), none of which reads the
+// environment.
 package config
 
 import (
-	"log/slog"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/mail"
+	"net/netip"
+	"net/url"
 	"os"
-	"strconv"
+	"reflect"
+	"strings"
 	"time"
+
+	"github.com/caarlos0/env/v11"
 )
 
-// Config is every setting of the binaries; see README "Configuration".
+// Config is every setting, grouped. Each field's env tag names its variable and its
+// envDefault tag its default; secret:"true" masks it in Write. Load fills it.
 type Config struct {
-	DatabaseURL       string
-	TemporalAddress   string
-	TemporalNamespace string
-	TaskQueue         string
-	HTTPAddr          string
-	PublicBaseURL     string
-	// StickyCache is how many workflows the worker keeps in memory between their tasks
-	// (ADUAN_STICKY_CACHE). It bounds the worker's memory whatever the number of open
-	// complaints; a workflow pushed out is replayed from its history when it next wakes.
-	StickyCache int
+	Database Database `group:"PostgreSQL"`
+	Temporal Temporal `group:"Temporal"`
+	HTTP     HTTP     `group:"HTTP API"`
+	Worker   Worker   `group:"Worker"`
+	WhatsApp WhatsApp `group:"WhatsApp"`
+	SMS      SMS      `group:"SMS"`
+	SMTP     SMTP     `group:"E-mail (SMTP)"`
+	Publish  Publish  `group:"Publishing to the regency websites"`
+	Dev      Dev      `group:"Development (scripts, tests, aduan-bench)"`
+
+	// fromEnv lists the variables set (not empty) in the environment it was read from.
+	fromEnv map[string]bool
 }
 
-// DefaultStickyCache is the worker's sticky cache size unless configured: about 40 MiB of
-// workflows, enough for the complaints active in any hour of a regency's day.
-const DefaultStickyCache = 1000
-
-// FromEnv reads the configuration, with development defaults.
-func FromEnv() Config {
-	c := Config{
-		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"),
-		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
-		TaskQueue:         env("ADUAN_TASK_QUEUE", "aduan"),
-		HTTPAddr:          env("ADUAN_HTTP_ADDR", ":8080"),
-	}
-	c.PublicBaseURL = env("ADUAN_PUBLIC_URL", "http://localhost"+portOf(c.HTTPAddr))
-	c.StickyCache = DefaultStickyCache
-	if v := os.Getenv("ADUAN_STICKY_CACHE"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			c.StickyCache = n
-		} else {
-			slog.Warn("ADUAN_STICKY_CACHE must be a positive whole number; using the default", "value", v, "default", DefaultStickyCache)
-		}
-	}
-	return c
+// Database is the PostgreSQL connection.
+type Database struct {
+	// URL is a postgres:// URL or libpq key=value settings.
+	URL string `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"`
 }
 
-func env(key, fallback string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return fallback
+// Temporal is the Temporal connection.
+type Temporal struct {
+	Address   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	Namespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	// TaskQueue is where the complaint workflows and their activities run.
+	TaskQueue string `env:"ADUAN_TASK_QUEUE" envDefault:"aduan"`
+	// APIKey (Temporal Cloud) turns on TLS.
+	APIKey string `env:"TEMPORAL_API_KEY" secret:"true"`
+	// TLSCert and TLSKey are the files of a client certificate for mTLS (both or neither).
+	TLSCert string `env:"TEMPORAL_TLS_CERT"`
+	TLSKey  string `env:"TEMPORAL_TLS_KEY"`
 }
 
-func portOf(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			return addr[i:]
-		}
-	}
-	return ""
+// HTTP is the API server's settings.
+type HTTP struct {
+	// Addr is where the API listens.
+	Addr string `env:"ADUAN_HTTP_ADDR" envDefault:":8080"`
+	// PublicURL prefixes tracking links and the public pages' absolute links; by default
+	// http://localhost and the port of Addr. Never ends in "/".
+	PublicURL string `env:"ADUAN_PUBLIC_URL"`
+	// IntakePerMinute and IntakeBurst limit public submissions per client.
+	IntakePerMinute float64 `env:"ADUAN_INTAKE_PER_MINUTE" envDefault:"20"`
+	IntakeBurst     int     `env:"ADUAN_INTAKE_BURST" envDefault:"10"`
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose X-Forwarded-For
+	// is believed.
+	TrustedProxies []string `env:"ADUAN_TRUSTED_PROXIES" envSeparator:","`
+	// EmbedFrameAncestors are the origins allowed to frame /publik/embed (none: any).
+	EmbedFrameAncestors []string `env:"ADUAN_EMBED_FRAME_ANCESTORS" envSeparator:" "`
+}
+
+// Worker is the Temporal worker's settings.
+type Worker struct {
+	// StickyCache is how many workflows the worker keeps in memory between their tasks.
+	// It bounds the worker's memory whatever the number of open complaints; a workflow
+	// pushed out is replayed from its history when it next wakes. The default, about
+	// 40 MiB of workflows, is enough for the complaints active in any hour of a
+	// regency's day.
+	StickyCache int `env:"ADUAN_STICKY_CACHE" envDefault:"1000"`
+}
+
+// WhatsApp is the WhatsApp Business Cloud API: its webhook (messages in) and the sender
+// (messages to complainants).
+type WhatsApp struct {
+	// VerifyToken answers the webhook's subscription challenge and AppSecret checks its
+	// signatures (none: the webhook is closed).
+	VerifyToken string `env:"ADUAN_WA_VERIFY_TOKEN" secret:"true"`
+	AppSecret   string `env:"ADUAN_WA_APP_SECRET" secret:"true"`
+	// PhoneNumberID and Token turn the sender on (both or neither; none: the log).
+	PhoneNumberID    string `env:"ADUAN_WA_PHONE_NUMBER_ID"`
+	Token            string `env:"ADUAN_WA_TOKEN" secret:"true"`
+	APIBase          string `env:"ADUAN_WA_API_BASE" envDefault:"https://graph.facebook.com/v21.0"`
+	TemplateUpdate   string `env:"ADUAN_WA_TEMPLATE_UPDATE" envDefault:"aduan_pembaruan"`
+	TemplateLanguage string `env:"ADUAN_WA_TEMPLATE_LANGUAGE" envDefault:"id"`
+}
+
+// SenderOn reports whether messages to complainants go out through the Cloud API.
+func (w WhatsApp) SenderOn() bool { return w.PhoneNumberID != "" && w.Token != "" }
+
+// SMS is the SMS gateway: its webhook (messages in) and the sender.
+type SMS struct {
+	// Secret opens the webhook (none: closed).
+	Secret string `env:"ADUAN_SMS_SECRET" secret:"true"`
+	// GatewayURL turns the sender on (none: the log); APIKey is its optional bearer token.
+	GatewayURL string `env:"ADUAN_SMS_GATEWAY_URL"`
+	APIKey     string `env:"ADUAN_SMS_API_KEY" secret:"true"`
+}
+
+// SMTP is the mail server of staff e-mail notifications (no Addr: the log).
+type SMTP struct {
+	Addr     string `env:"ADUAN_SMTP_ADDR"`
+	From     string `env:"ADUAN_SMTP_FROM" envDefault:"aduan@localhost"`
+	User     string `env:"ADUAN_SMTP_USER"`
+	Password string `env:"ADUAN_SMTP_PASSWORD" secret:"true"`
+}
+
+// Publish is the regency websites published answers are pushed to: a signed webhook,
+// WordPress, both or none.
+type Publish struct {
+	WebhookURL           string `env:"ADUAN_PUBLISH_WEBHOOK_URL"`
+	WebhookSecret        string `env:"ADUAN_PUBLISH_WEBHOOK_SECRET" secret:"true"`
+	WordPressURL         string `env:"ADUAN_WP_URL"`
+	WordPressUser        string `env:"ADUAN_WP_USER"`
+	WordPressAppPassword string `env:"ADUAN_WP_APP_PASSWORD" secret:"true"`
+	// WordPressCategoryID files the posts in a category (0: none).
+	WordPressCategoryID int `env:"ADUAN_WP_CATEGORY_ID"`
+}
+
+// Dev is what the development tools read: the scripts, the tests and aduan-bench.
+type Dev struct {
+	// TemporalCLI is the Temporal CLI (dev server); empty: looked for on PATH and in
+	// $(go env GOPATH)/bin.
+	TemporalCLI string `env:"TEMPORAL_CLI"`
+	// BenchCommand is the command aduan-bench's report says it was run with (make bench
+	// sets it); empty: aduan-bench and its flags.
+	BenchCommand string `env:"ADUAN_BENCH_COMMAND"`
 }
 
 // ShutdownGrace is how long a process waits for in-flight work when asked to stop.
 const ShutdownGrace = 10 * time.Second
+
+// Problem is one bad setting.
+type Problem struct {
+	Var string // the variable, e.g. ADUAN_INTAKE_PER_MINUTE
+	Msg string // what is wrong, e.g. `"abc" is not a number`
+}
+
+func (p Problem) String() string { return p.Var + ": " + p.Msg }
+
+// Error lists every bad setting found.
+type Error struct {
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return "configuration: " + strings.Join(parts, "; ")
+}
+
+// Load reads the configuration from the process's environment. A bad value is an
+// *Error naming every bad variable.
+func Load() (Config, error) {
+	return Parse(env.ToMap(os.Environ()))
+}
+
+// Parse reads the configuration from environ (variable → value), as Load does from the
+// environment. Values are trimmed; an empty one counts as not set.
+func Parse(environ map[string]string) (Config, error) {
+	m := make(map[string]string, len(environ))
+	for k, v := range environ {
+		m[k] = strings.TrimSpace(v)
+	}
+	c := Config{fromEnv: map[string]bool{}}
+	var probs []Problem
+	bad := map[string]bool{}
+	forEachGroup(&c, func(_ string, g reflect.Value) {
+		err := env.ParseWithOptions(g.Addr().Interface(), env.Options{Environment: m})
+		for _, p := range explain(err, g.Type(), m) {
+			bad[p.Var] = true
+			probs = append(probs, p)
+		}
+	})
+	for _, s := range c.fields() {
+		if m[s.key] != "" {
+			c.fromEnv[s.key] = true
+		}
+	}
+	c.normalise()
+	v := validator{bad: bad, set: c.fromEnv}
+	c.validate(&v)
+	if probs = append(probs, v.probs...); len(probs) > 0 {
+		return c, &Error{Problems: probs}
+	}
+	return c, nil
+}
+
+// forEachGroup calls f with each group of c (its exported struct fields).
+func forEachGroup(c *Config, f func(name string, g reflect.Value)) {
+	rv := reflect.ValueOf(c).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		sf := rv.Type().Field(i)
+		if sf.IsExported() && sf.Type.Kind() == reflect.Struct {
+			f(sf.Tag.Get("group"), rv.Field(i))
+		}
+	}
+}
+
+// explain turns the env library's errors into problems naming the variable.
+func explain(err error, group reflect.Type, m map[string]string) []Problem {
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	var agg env.AggregateError
+	if errors.As(err, &agg) {
+		errs = agg.Errors
+	}
+	var probs []Problem
+	for _, e := range errs {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if sf, ok := group.FieldByName(pe.Name); ok {
+				key, _, _ := strings.Cut(sf.Tag.Get("env"), ",")
+				probs = append(probs, Problem{Var: key, Msg: fmt.Sprintf("%q %s", m[key], notA(sf.Type))})
+				continue
+			}
+		}
+		probs = append(probs, Problem{Var: group.Name(), Msg: e.Error()})
+	}
+	return probs
+}
+
+// notA says what a value that did not parse as t is not.
+func notA(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "is not a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "is not a number"
+	case reflect.Bool:
+		return "is not true or false"
+	}
+	return "cannot be read as " + t.String()
+}
+
+// normalise tidies lists and fills the defaults that depend on other settings.
+func (c *Config) normalise() {
+	var proxies []string
+	for _, p := range c.HTTP.TrustedProxies {
+		if p = strings.TrimSpace(p); p != "" {
+			proxies = append(proxies, p)
+		}
+	}
+	c.HTTP.TrustedProxies = proxies
+	if len(c.HTTP.EmbedFrameAncestors) > 0 {
+		c.HTTP.EmbedFrameAncestors = strings.Fields(strings.Join(c.HTTP.EmbedFrameAncestors, " "))
+	}
+	if c.HTTP.PublicURL == "" {
+		c.HTTP.PublicURL = "http://localhost" + portOf(c.HTTP.Addr)
+	}
+	c.HTTP.PublicURL = strings.TrimRight(c.HTTP.PublicURL, "/")
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+		return addr[i:]
+	}
+	return ""
+}
+
+// validator collects problems, one per variable (the first found).
+type validator struct {
+	bad   map[string]bool // variables with a problem already
+	set   map[string]bool // variables set in the environment
+	probs []Problem
+}
+
+func (v *validator) add(key, format string, a ...any) {
+	if v.bad[key] {
+		return
+	}
+	v.bad[key] = true
+	v.probs = append(v.probs, Problem{Var: key, Msg: fmt.Sprintf(format, a...)})
+}
+
+// pair refuses one of two variables set without the other.
+func (v *validator) pair(a, va, b, vb string) {
+	switch {
+	case va != "" && vb == "":
+		v.add(b, "not set, but %s is; set both or neither", a)
+	case va == "" && vb != "":
+		v.add(a, "not set, but %s is; set both or neither", b)
+	}
+}
+
+// needs refuses dependent variables set while key is not.
+func (v *validator) needs(key, val string, dependents ...string) {
+	if val != "" {
+		return
+	}
+	for _, d := range dependents {
+		if v.set[d] {
+			v.add(d, "is set, but %s is not", key)
+		}
+	}
+}
+
+// webURL refuses a value that is not an absolute http(s) URL.
+func (v *validator) webURL(key, val string) {
+	if val == "" {
+		return
+	}
+	u, err := url.Parse(val)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.add(key, "%q is not an http:// or https:// URL", redact(val))
+	}
+}
+
+// hostPort refuses a value that is not host:port.
+func (v *validator) hostPort(key, val string) {
+	if val == "" {
+		return
+	}
+	if _, port, err := net.SplitHostPort(val); err != nil || port == "" {
+		v.add(key, "%q is not host:port", val)
+	}
+}
+
+func (v *validator) positive(key string, ok bool, val any) {
+	if !ok {
+		v.add(key, "%v must be more than 0", val)
+	}
+}
+
+func (c Config) validate(v *validator) {
+	// PostgreSQL: a URL (lib/pq) or key=value settings.
+	db := c.Database.URL
+	if scheme, _, isURL := strings.Cut(db, "://"); isURL {
+		if _, err := url.Parse(db); err != nil || (scheme != "postgres" && scheme != "postgresql") {
+			v.add("DATABASE_URL", "%q is not a postgres:// URL", redact(db))
+		}
+	} else if !strings.Contains(db, "=") {
+		v.add("DATABASE_URL", "%q is neither a postgres:// URL nor key=value settings", redact(db))
+	}
+
+	t := c.Temporal
+	if !strings.Contains(t.Address, "://") { // a gRPC target such as dns:///host:port is left to the SDK
+		v.hostPort("TEMPORAL_ADDRESS", t.Address)
+	}
+	v.pair("TEMPORAL_TLS_CERT", t.TLSCert, "TEMPORAL_TLS_KEY", t.TLSKey)
+
+	h := c.HTTP
+	if _, _, err := net.SplitHostPort(h.Addr); err != nil {
+		v.add("ADUAN_HTTP_ADDR", "%q is not [host]:port", h.Addr)
+	}
+	v.webURL("ADUAN_PUBLIC_URL", h.PublicURL)
+	v.positive("ADUAN_INTAKE_PER_MINUTE", h.IntakePerMinute > 0 && !math.IsInf(h.IntakePerMinute, 0), h.IntakePerMinute)
+	v.positive("ADUAN_INTAKE_BURST", h.IntakeBurst > 0, h.IntakeBurst)
+	for _, p := range h.TrustedProxies {
+		if _, err := netip.ParseAddr(p); err != nil {
+			if _, err := netip.ParsePrefix(p); err != nil {
+				v.add("ADUAN_TRUSTED_PROXIES", "%q is not an IP address or CIDR", p)
+			}
+		}
+	}
+	for _, a := range h.EmbedFrameAncestors {
+		if strings.ContainsAny(a, ";,\"") {
+			v.add("ADUAN_EMBED_FRAME_ANCESTORS", "%q is not one origin (separate them with spaces)", a)
+		}
+	}
+
+	v.positive("ADUAN_STICKY_CACHE", c.Worker.StickyCache > 0, c.Worker.StickyCache)
+
+	wa := c.WhatsApp
+	v.pair("ADUAN_WA_PHONE_NUMBER_ID", wa.PhoneNumberID, "ADUAN_WA_TOKEN", wa.Token)
+	v.webURL("ADUAN_WA_API_BASE", wa.APIBase)
+
+	sms := c.SMS
+	v.webURL("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL)
+	v.needs("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL, "ADUAN_SMS_API_KEY")
+
+	m := c.SMTP
+	v.hostPort("ADUAN_SMTP_ADDR", m.Addr)
+	if _, err := mail.ParseAddress(m.From); err != nil {
+		v.add("ADUAN_SMTP_FROM", "%q is not an e-mail address (such as Aduan <aduan@example.go.id>)", m.From)
+	}
+	v.needs("ADUAN_SMTP_ADDR", m.Addr, "ADUAN_SMTP_FROM", "ADUAN_SMTP_USER", "ADUAN_SMTP_PASSWORD")
+	v.pair("ADUAN_SMTP_USER", m.User, "ADUAN_SMTP_PASSWORD", m.Password)
+
+	p := c.Publish
+	v.webURL("ADUAN_PUBLISH_WEBHOOK_URL", p.WebhookURL)
+	v.pair("ADUAN_PUBLISH_WEBHOOK_URL", p.WebhookURL, "ADUAN_PUBLISH_WEBHOOK_SECRET", p.WebhookSecret)
+	v.webURL("ADUAN_WP_URL", p.WordPressURL)
+	if p.WordPressURL != "" {
+		if p.WordPressUser == "" {
+			v.add("ADUAN_WP_USER", "not set, but ADUAN_WP_URL is")
+		}
+		if p.WordPressAppPassword == "" {
+			v.add("ADUAN_WP_APP_PASSWORD", "not set, but ADUAN_WP_URL is")
+		}
+	}
+	v.needs("ADUAN_WP_URL", p.WordPressURL, "ADUAN_WP_USER", "ADUAN_WP_APP_PASSWORD", "ADUAN_WP_CATEGORY_ID")
+	if v.set["ADUAN_WP_CATEGORY_ID"] && p.WordPressCategoryID <= 0 {
+		v.add("ADUAN_WP_CATEGORY_ID", "%d must be more than 0", p.WordPressCategoryID)
+	}
+}

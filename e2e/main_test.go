@@ -23,11 +23,11 @@ import (
 
 	"aduan/activities"
 	"aduan/api"
+	"aduan/bench"
 	"aduan/complaints"
 	"aduan/demo"
 	"aduan/store"
 	"aduan/worker"
-	"aduan/workflows"
 )
 
 // The running system every test talks to; TestMain sets it up once.
@@ -51,6 +51,11 @@ var (
 	// quiet logs the SDK's errors only (it warns about pollers at every shutdown).
 	quiet = sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 )
+
+// devServerFlags are the flags of the tests' Temporal dev servers: Aduan's search
+// attributes and, with a history file (dbFile), SQLite's WAL settings; the same as the
+// benchmark's and `aduan search-attribute-flags` (make run).
+func devServerFlags(dbFile bool) []string { return bench.DevServerFlags(dbFile) }
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -191,7 +196,7 @@ func run(m *testing.M) int {
 	}
 
 	// Temporal: a dev server on a free port, with Aduan's search attributes.
-	extra := workflows.DevServerFlags(false) // in memory
+	extra := devServerFlags(false) // in memory
 	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
 	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
 		ExistingPath:  cli,

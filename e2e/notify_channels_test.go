@@ -109,22 +109,19 @@ func asChannel(t testing.TB, code, channel, phone string) {
 }
 
 // TestNotifyChannels runs the Notify activity with the real WhatsApp and SMS senders
-// (built by notify.FromEnv, as the worker builds them) against a local stand-in for the
-// providers: the complainant hears back on the channel they used, as free-form WhatsApp
-// text within 24 hours of their last message and as the approved template after, and
-// every row records how it went. Not parallel: it sets the senders' environment.
+// (built by notify.NewSenders, as the worker builds them, with the configuration's
+// defaults for the WhatsApp template) against a local stand-in for the providers: the
+// complainant hears back on the channel they used, as free-form WhatsApp text within 24
+// hours of their last message and as the approved template after, and every row records
+// how it went.
 func TestNotifyChannels(t *testing.T) {
 	ctx := context.Background()
 	p := startProviders(t)
-	t.Setenv("ADUAN_SMTP_ADDR", "")
-	t.Setenv("ADUAN_WA_API_BASE", p.srv.URL+"/wa/v21.0")
-	t.Setenv("ADUAN_WA_PHONE_NUMBER_ID", e2eWAPhoneID)
-	t.Setenv("ADUAN_WA_TOKEN", e2eWAToken)
-	t.Setenv("ADUAN_WA_TEMPLATE_UPDATE", "")
-	t.Setenv("ADUAN_WA_TEMPLATE_LANGUAGE", "")
-	t.Setenv("ADUAN_SMS_GATEWAY_URL", p.srv.URL+"/sms/send")
-	t.Setenv("ADUAN_SMS_API_KEY", e2eSMSKey)
-	n := &activities.Notifier{DB: testDB, Senders: notify.FromEnv(testDB.LastInbound), BaseURL: "http://test"}
+	senders := notify.NewSenders(notify.Settings{
+		WhatsApp: notify.WhatsAppConfig{APIBase: p.srv.URL + "/wa/v21.0", PhoneNumberID: e2eWAPhoneID, Token: e2eWAToken},
+		SMS:      notify.SMSConfig{URL: p.srv.URL + "/sms/send", APIKey: e2eSMSKey},
+	}, testDB.LastInbound)
+	n := &activities.Notifier{DB: testDB, Senders: senders, BaseURL: "http://test"}
 	notifyOnce := func(code, what string, kind domain.NotifyKind, status domain.Status, deadline *time.Time) store.Notification {
 		t.Helper()
 		key := notifyKey(t, code, what)

@@ -20,14 +20,13 @@ import (
 	"aduan/domain"
 	"aduan/store"
 	"aduan/worker"
-	"aduan/workflows"
 )
 
 // ownDevServer starts a Temporal dev server of this test's own on hostPort, keeping its
 // history in dbFile so that a restart carries on where it stopped.
 func ownDevServer(t *testing.T, hostPort, dbFile string) *testsuite.DevServer {
 	t.Helper()
-	extra := workflows.DevServerFlags(true)
+	extra := devServerFlags(true)
 	var server *testsuite.DevServer
 	var err error
 	for attempt := 0; attempt < 5; attempt++ { // the port may take a moment to be free again
@@ -209,7 +208,7 @@ func TestTemporalOutageLosesNothing(t *testing.T) {
 			Namespace: "default", Query: "WorkflowId='" + domain.WorkflowID(code) + "'"})
 		if err == nil && len(res.Executions) != 1 {
 			// Visibility may lag a little; describe is authoritative.
-			_, err = c.DescribeWorkflowExecution(context.Background(), domain.WorkflowID(code), "")
+			_, err = c.DescribeWorkflow(context.Background(), domain.WorkflowID(code), "")
 		}
 		if err != nil {
 			t.Errorf("complaint %s: no workflow: %v", code, err)

@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"aduan/domain"
@@ -120,39 +119,53 @@ func (s Senders) Deliver(ctx context.Context, n Notification) (Receipt, error) {
 // it. The store's (*DB).LastInbound is one.
 type LastInboundFunc func(ctx context.Context, code string) (at time.Time, ok bool, err error)
 
-// FromEnv builds the senders from the environment:
-//   - e-mail goes through SMTP when ADUAN_SMTP_ADDR is set (see SMTPConfigFromEnv);
-//   - WhatsApp through the WhatsApp Business Cloud API when ADUAN_WA_PHONE_NUMBER_ID and
-//     ADUAN_WA_TOKEN are set (see WhatsAppConfigFromEnv); lastInbound chooses between
-//     free-form text and the template (nil: always the template);
-//   - SMS through the HTTP gateway at ADUAN_SMS_GATEWAY_URL when it is set (see
-//     SMSConfigFromEnv);
+// Settings are the providers' settings, each off when its key setting is empty.
+type Settings struct {
+	// SMTP delivers e-mail when its Addr is set.
+	SMTP SMTPConfig
+	// WhatsApp delivers WhatsApp messages when its PhoneNumberID and Token are set.
+	WhatsApp WhatsAppConfig
+	// SMS delivers SMS through the gateway when its URL is set.
+	SMS SMSConfig
+}
+
+// NewSenders builds the senders of s:
+//   - e-mail through SMTP when s.SMTP.Addr is set (from "aduan@localhost" when
+//     s.SMTP.From is empty);
+//   - WhatsApp through the WhatsApp Business Cloud API when s.WhatsApp.PhoneNumberID and
+//     s.WhatsApp.Token are set; lastInbound chooses between free-form text and the
+//     template (nil: always the template);
+//   - SMS through the HTTP gateway at s.SMS.URL when it is set;
 //
 // each otherwise to the log, which records the row as sent with sent_via 'log': due,
 // but delivered to nobody.
-func FromEnv(lastInbound LastInboundFunc) Senders {
-	s := Senders{
+func NewSenders(s Settings, lastInbound LastInboundFunc) Senders {
+	out := Senders{
 		ChannelLog:      LogSender{},
 		ChannelEmail:    LogSender{},
 		ChannelWhatsApp: LogSender{},
 		ChannelSMS:      LogSender{},
 	}
-	if cfg, ok := SMTPConfigFromEnv(os.Getenv); ok {
-		s[ChannelEmail] = &SMTPSender{Config: cfg}
+	if s.SMTP.Addr != "" {
+		cfg := s.SMTP
+		if cfg.From == "" {
+			cfg.From = "aduan@localhost"
+		}
+		out[ChannelEmail] = &SMTPSender{Config: cfg}
 	} else {
-		slog.Info("notify: ADUAN_SMTP_ADDR not set; e-mail notifications are logged, not sent")
+		slog.Info("notify: no SMTP server configured; e-mail notifications are logged, not sent")
 	}
-	if cfg, ok := WhatsAppConfigFromEnv(os.Getenv); ok {
-		s[ChannelWhatsApp] = &WhatsAppSender{Config: cfg, LastInbound: lastInbound}
+	if s.WhatsApp.PhoneNumberID != "" && s.WhatsApp.Token != "" {
+		out[ChannelWhatsApp] = &WhatsAppSender{Config: s.WhatsApp.withDefaults(), LastInbound: lastInbound}
 	} else {
-		slog.Info("notify: ADUAN_WA_PHONE_NUMBER_ID or ADUAN_WA_TOKEN not set; WhatsApp notifications are logged, not sent")
+		slog.Info("notify: no WhatsApp Cloud API phone number and token configured; WhatsApp notifications are logged, not sent")
 	}
-	if cfg, ok := SMSConfigFromEnv(os.Getenv); ok {
-		s[ChannelSMS] = &SMSSender{Config: cfg}
+	if s.SMS.URL != "" {
+		out[ChannelSMS] = &SMSSender{Config: s.SMS}
 	} else {
-		slog.Info("notify: ADUAN_SMS_GATEWAY_URL not set; SMS notifications are logged, not sent")
+		slog.Info("notify: no SMS gateway configured; SMS notifications are logged, not sent")
 	}
-	return s
+	return out
 }
 
 // StaffRoute is how a staff user is notified: by e-mail when they have an address,

@@ -235,45 +235,40 @@ func TestSendersFallBackToLog(t *testing.T) {
 	}
 }
 
-func TestFromEnv(t *testing.T) {
-	for _, k := range []string{"ADUAN_SMTP_ADDR", "ADUAN_WA_PHONE_NUMBER_ID", "ADUAN_WA_TOKEN", "ADUAN_WA_API_BASE",
-		"ADUAN_WA_TEMPLATE_UPDATE", "ADUAN_WA_TEMPLATE_LANGUAGE", "ADUAN_SMS_GATEWAY_URL", "ADUAN_SMS_API_KEY"} {
-		t.Setenv(k, "")
-	}
-	s := FromEnv(nil)
+// TestNewSenders: each provider's sender when its settings are there, the log otherwise.
+func TestNewSenders(t *testing.T) {
+	s := NewSenders(Settings{}, nil)
 	for _, ch := range []string{ChannelLog, ChannelEmail, ChannelWhatsApp, ChannelSMS} {
 		if _, ok := s.For(ch).(LogSender); !ok {
-			t.Errorf("without SMTP, %s: got %T, want LogSender", ch, s.For(ch))
+			t.Errorf("without settings, %s: got %T, want LogSender", ch, s.For(ch))
 		}
 	}
-	t.Setenv("ADUAN_SMTP_ADDR", "mail.example.go.id:587")
-	t.Setenv("ADUAN_SMTP_FROM", "Aduan <aduan@example.go.id>")
-	t.Setenv("ADUAN_SMTP_USER", "u")
-	t.Setenv("ADUAN_SMTP_PASSWORD", "p")
-	s = FromEnv(nil)
+	smtpCfg := SMTPConfig{Addr: "mail.example.go.id:587", From: "Aduan <aduan@example.go.id>", User: "u", Password: "p"}
+	s = NewSenders(Settings{SMTP: smtpCfg}, nil)
 	sm, ok := s.For(ChannelEmail).(*SMTPSender)
 	if !ok {
-		t.Fatalf("with ADUAN_SMTP_ADDR, email: got %T", s.For(ChannelEmail))
+		t.Fatalf("with an SMTP address, email: got %T", s.For(ChannelEmail))
 	}
-	if sm.Config.Addr != "mail.example.go.id:587" || sm.Config.From != "Aduan <aduan@example.go.id>" ||
-		sm.Config.User != "u" || sm.Config.Password != "p" {
+	if sm.Config != smtpCfg {
 		t.Errorf("config %+v", sm.Config)
 	}
 	if _, ok := s.For(ChannelWhatsApp).(LogSender); !ok {
 		t.Errorf("whatsapp: got %T, want LogSender", s.For(ChannelWhatsApp))
 	}
+	if sm := NewSenders(Settings{SMTP: SMTPConfig{Addr: "mail:25"}}, nil).For(ChannelEmail).(*SMTPSender); sm.Config.From != "aduan@localhost" {
+		t.Errorf("SMTP without From: %+v", sm.Config)
+	}
 
 	// WhatsApp needs both the phone number ID and the token.
-	t.Setenv("ADUAN_WA_PHONE_NUMBER_ID", "1234567890")
-	if _, ok := FromEnv(nil).For(ChannelWhatsApp).(LogSender); !ok {
-		t.Errorf("whatsapp without a token: got %T, want LogSender", FromEnv(nil).For(ChannelWhatsApp))
+	if s := NewSenders(Settings{WhatsApp: WhatsAppConfig{PhoneNumberID: "1234567890"}}, nil); s.For(ChannelWhatsApp) != (LogSender{}) {
+		t.Errorf("whatsapp without a token: got %T, want LogSender", s.For(ChannelWhatsApp))
 	}
-	t.Setenv("ADUAN_WA_TOKEN", "wa-token")
-	t.Setenv("ADUAN_SMS_GATEWAY_URL", "https://sms.example.id/send")
-	t.Setenv("ADUAN_SMS_API_KEY", "sms-key")
 	called := false
 	last := func(context.Context, string) (time.Time, bool, error) { called = true; return time.Time{}, false, nil }
-	s = FromEnv(last)
+	s = NewSenders(Settings{
+		WhatsApp: WhatsAppConfig{PhoneNumberID: "1234567890", Token: "wa-token"},
+		SMS:      SMSConfig{URL: "https://sms.example.id/send", APIKey: "sms-key"},
+	}, last)
 	wa, ok := s.For(ChannelWhatsApp).(*WhatsAppSender)
 	if !ok {
 		t.Fatalf("whatsapp: got %T, want *WhatsAppSender", s.For(ChannelWhatsApp))
@@ -283,13 +278,12 @@ func TestFromEnv(t *testing.T) {
 		t.Errorf("whatsapp config %+v", c)
 	}
 	if _, _, _ = wa.LastInbound(context.Background(), "x"); !called {
-		t.Errorf("whatsapp sender does not use the LastInbound given to FromEnv")
+		t.Errorf("whatsapp sender does not use the LastInbound given to NewSenders")
 	}
-	t.Setenv("ADUAN_WA_API_BASE", "http://127.0.0.1:9/v99.0")
-	t.Setenv("ADUAN_WA_TEMPLATE_UPDATE", "kabar_aduan")
-	if c := FromEnv(nil).For(ChannelWhatsApp).(*WhatsAppSender).Config; c.APIBase != "http://127.0.0.1:9/v99.0" ||
-		c.TemplateUpdate != "kabar_aduan" {
-		t.Errorf("whatsapp config from env %+v", c)
+	wa = NewSenders(Settings{WhatsApp: WhatsAppConfig{PhoneNumberID: "1", Token: "t", APIBase: "http://127.0.0.1:9/v99.0",
+		TemplateUpdate: "kabar_aduan"}}, nil).For(ChannelWhatsApp).(*WhatsAppSender)
+	if c := wa.Config; c.APIBase != "http://127.0.0.1:9/v99.0" || c.TemplateUpdate != "kabar_aduan" || c.TemplateLanguage != "id" {
+		t.Errorf("whatsapp config given %+v", c)
 	}
 	sms, ok := s.For(ChannelSMS).(*SMSSender)
 	if !ok || sms.Config.URL != "https://sms.example.id/send" || sms.Config.APIKey != "sms-key" {

@@ -27,13 +27,6 @@ type SMSConfig struct {
 	Timeout time.Duration
 }
 
-// SMSConfigFromEnv reads ADUAN_SMS_GATEWAY_URL and ADUAN_SMS_API_KEY; ok is false when
-// the URL is not set.
-func SMSConfigFromEnv(getenv func(string) string) (cfg SMSConfig, ok bool) {
-	cfg = SMSConfig{URL: strings.TrimSpace(getenv("ADUAN_SMS_GATEWAY_URL")), APIKey: strings.TrimSpace(getenv("ADUAN_SMS_API_KEY"))}
-	return cfg, cfg.URL != ""
-}
-
 // SMSSender delivers notifications through an HTTP SMS gateway: it POSTs
 //
 //	{"to": "6281234567890", "text": "...", "reference": "<the row's dedupe key>"}

@@ -33,19 +33,6 @@ type SMTPConfig struct {
 	Timeout time.Duration
 }
 
-// SMTPConfigFromEnv reads ADUAN_SMTP_ADDR, ADUAN_SMTP_FROM, ADUAN_SMTP_USER and
-// ADUAN_SMTP_PASSWORD; ok is false when ADUAN_SMTP_ADDR is not set.
-func SMTPConfigFromEnv(getenv func(string) string) (cfg SMTPConfig, ok bool) {
-	cfg = SMTPConfig{
-		Addr: strings.TrimSpace(getenv("ADUAN_SMTP_ADDR")), From: strings.TrimSpace(getenv("ADUAN_SMTP_FROM")),
-		User: getenv("ADUAN_SMTP_USER"), Password: getenv("ADUAN_SMTP_PASSWORD"),
-	}
-	if cfg.From == "" {
-		cfg.From = "aduan@localhost"
-	}
-	return cfg, cfg.Addr != ""
-}
-
 // SMTPSender delivers e-mail notifications: plain-text UTF-8 mail whose Message-ID is
 // derived from the notification's dedupe key, so a receiver can drop a duplicate when a
 // retried activity sends a notification again (its delivery was not recorded).
@@ -61,7 +48,7 @@ func (s *SMTPSender) Send(ctx context.Context, n Notification) error {
 	}
 	from, err := mail.ParseAddress(s.Config.From)
 	if err != nil {
-		return fmt.Errorf("ADUAN_SMTP_FROM %q: %w", s.Config.From, err)
+		return fmt.Errorf("SMTP sender (From) %q: %w", s.Config.From, err)
 	}
 	msg, err := buildMessage(n, from, to, time.Now())
 	if err != nil {
@@ -69,7 +56,7 @@ func (s *SMTPSender) Send(ctx context.Context, n Notification) error {
 	}
 	host, port, err := net.SplitHostPort(s.Config.Addr)
 	if err != nil {
-		return fmt.Errorf("ADUAN_SMTP_ADDR %q: %w", s.Config.Addr, err)
+		return fmt.Errorf("SMTP server address %q: %w", s.Config.Addr, err)
 	}
 
 	timeout := s.Config.Timeout

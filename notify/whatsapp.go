@@ -44,21 +44,6 @@ type WhatsAppConfig struct {
 	Timeout time.Duration
 }
 
-// WhatsAppConfigFromEnv reads ADUAN_WA_API_BASE, ADUAN_WA_PHONE_NUMBER_ID, ADUAN_WA_TOKEN,
-// ADUAN_WA_TEMPLATE_UPDATE and ADUAN_WA_TEMPLATE_LANGUAGE; ok is false unless both the
-// phone number ID and the token are set.
-func WhatsAppConfigFromEnv(getenv func(string) string) (cfg WhatsAppConfig, ok bool) {
-	cfg = WhatsAppConfig{
-		APIBase:          strings.TrimSpace(getenv("ADUAN_WA_API_BASE")),
-		PhoneNumberID:    strings.TrimSpace(getenv("ADUAN_WA_PHONE_NUMBER_ID")),
-		Token:            strings.TrimSpace(getenv("ADUAN_WA_TOKEN")),
-		TemplateUpdate:   strings.TrimSpace(getenv("ADUAN_WA_TEMPLATE_UPDATE")),
-		TemplateLanguage: strings.TrimSpace(getenv("ADUAN_WA_TEMPLATE_LANGUAGE")),
-	}
-	cfg = cfg.withDefaults()
-	return cfg, cfg.PhoneNumberID != "" && cfg.Token != ""
-}
-
 func (c WhatsAppConfig) withDefaults() WhatsAppConfig {
 	if c.APIBase == "" {
 		c.APIBase = DefaultWhatsAppAPIBase

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -64,47 +63,48 @@ func Permanent(err error) error { return httpcall.Permanent(err) }
 // IsPermanent reports whether err was marked with Permanent.
 func IsPermanent(err error) bool { return httpcall.IsPermanent(err) }
 
-// FromEnv builds the configured sites, zero, one or both:
-//   - the signed webhook when ADUAN_PUBLISH_WEBHOOK_URL is set (with
-//     ADUAN_PUBLISH_WEBHOOK_SECRET, which it then needs);
-//   - WordPress when ADUAN_WP_URL is set (with ADUAN_WP_USER and ADUAN_WP_APP_PASSWORD,
-//     which it then needs, and optionally ADUAN_WP_CATEGORY_ID, a number).
-//
-// A site half configured is an error, so a typo does not silently publish nowhere.
-func FromEnv(getenv func(string) string) ([]Site, error) {
+// Settings say where published answers go; a site whose URL is empty is off.
+type Settings struct {
+	// WebhookURL and WebhookSecret are the signed webhook's receiver and secret.
+	WebhookURL    string
+	WebhookSecret string
+	// WordPressURL is the WordPress site (without /wp-json); WordPressUser and
+	// WordPressAppPassword its user and application password; WordPressCategoryID the
+	// optional category of the posts (0: none).
+	WordPressURL         string
+	WordPressUser        string
+	WordPressAppPassword string
+	WordPressCategoryID  int
+}
+
+// Sites builds the configured sites, zero, one or both: the signed webhook when
+// s.WebhookURL is set, WordPress when s.WordPressURL is. A site half configured (a
+// webhook without its secret, WordPress without its user or password, a negative
+// category) is an error, so a slip does not silently publish nowhere or unsigned.
+func Sites(s Settings) ([]Site, error) {
 	var sites []Site
 	var errs []error
-	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	if u := env("ADUAN_PUBLISH_WEBHOOK_URL"); u != "" {
-		secret := env("ADUAN_PUBLISH_WEBHOOK_SECRET")
-		if secret == "" {
-			errs = append(errs, errors.New("ADUAN_PUBLISH_WEBHOOK_URL is set but ADUAN_PUBLISH_WEBHOOK_SECRET is not"))
+	if s.WebhookURL != "" {
+		if s.WebhookSecret == "" {
+			errs = append(errs, errors.New("publish: the webhook has a URL but no secret"))
 		} else {
-			sites = append(sites, &WebhookSite{URL: u, Secret: secret})
+			sites = append(sites, &WebhookSite{URL: s.WebhookURL, Secret: s.WebhookSecret})
 		}
 	} else {
-		slog.Info("publish: ADUAN_PUBLISH_WEBHOOK_URL not set; published answers are not sent to a webhook")
+		slog.Info("publish: no webhook configured; published answers are not sent to a webhook")
 	}
-	if base := env("ADUAN_WP_URL"); base != "" {
-		wp := &WordPressSite{BaseURL: base, User: env("ADUAN_WP_USER"), AppPassword: env("ADUAN_WP_APP_PASSWORD")}
-		ok := true
-		if wp.User == "" || wp.AppPassword == "" {
-			errs = append(errs, errors.New("ADUAN_WP_URL is set but ADUAN_WP_USER or ADUAN_WP_APP_PASSWORD is not"))
-			ok = false
-		}
-		if c := env("ADUAN_WP_CATEGORY_ID"); c != "" {
-			id, err := strconv.Atoi(c)
-			if err != nil || id <= 0 {
-				errs = append(errs, fmt.Errorf("ADUAN_WP_CATEGORY_ID %q is not a positive number", c))
-				ok = false
-			}
-			wp.CategoryID = id
-		}
-		if ok {
-			sites = append(sites, wp)
+	if s.WordPressURL != "" {
+		switch {
+		case s.WordPressUser == "" || s.WordPressAppPassword == "":
+			errs = append(errs, errors.New("publish: WordPress has a URL but no user or application password"))
+		case s.WordPressCategoryID < 0:
+			errs = append(errs, fmt.Errorf("publish: WordPress category id %d is not a positive number", s.WordPressCategoryID))
+		default:
+			sites = append(sites, &WordPressSite{BaseURL: s.WordPressURL, User: s.WordPressUser,
+				AppPassword: s.WordPressAppPassword, CategoryID: s.WordPressCategoryID})
 		}
 	} else {
-		slog.Info("publish: ADUAN_WP_URL not set; published answers are not posted to WordPress")
+		slog.Info("publish: no WordPress site configured; published answers are not posted to WordPress")
 	}
 	return sites, errors.Join(errs...)
 }

@@ -405,31 +405,32 @@ func TestPublishWordPressErrorClasses(t *testing.T) {
 	}
 }
 
-func TestPublishFromEnv(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	sites, err := FromEnv(env(nil))
+func TestSites(t *testing.T) {
+	sites, err := Sites(Settings{})
 	if err != nil || len(sites) != 0 {
 		t.Errorf("nothing set: %v %v", sites, err)
 	}
-	sites, err = FromEnv(env(map[string]string{
-		"ADUAN_PUBLISH_WEBHOOK_URL": "https://hooks.example/aduan", "ADUAN_PUBLISH_WEBHOOK_SECRET": "s3cret",
-		"ADUAN_WP_URL": "https://mamujukab.go.id", "ADUAN_WP_USER": "bot", "ADUAN_WP_APP_PASSWORD": "pw pw",
-		"ADUAN_WP_CATEGORY_ID": "12",
-	}))
+	sites, err = Sites(Settings{
+		WebhookURL: "https://hooks.example/aduan", WebhookSecret: "s3cret",
+		WordPressURL: "https://mamujukab.go.id", WordPressUser: "bot", WordPressAppPassword: "pw pw", WordPressCategoryID: 12,
+	})
 	if err != nil || len(sites) != 2 || sites[0].Name() != "webhook" || sites[1].Name() != "wordpress" {
 		t.Fatalf("both set: %v %v", sites, err)
 	}
-	if wp := sites[1].(*WordPressSite); wp.CategoryID != 12 || wp.User != "bot" || wp.AppPassword != "pw pw" {
+	if wh := sites[0].(*WebhookSite); wh.URL != "https://hooks.example/aduan" || wh.Secret != "s3cret" {
+		t.Errorf("webhook %+v", wh)
+	}
+	if wp := sites[1].(*WordPressSite); wp.BaseURL != "https://mamujukab.go.id" || wp.CategoryID != 12 || wp.User != "bot" || wp.AppPassword != "pw pw" {
 		t.Errorf("wordpress %+v", wp)
 	}
-	for name, m := range map[string]map[string]string{
-		"webhook without secret":   {"ADUAN_PUBLISH_WEBHOOK_URL": "https://hooks.example/aduan"},
-		"wordpress without user":   {"ADUAN_WP_URL": "https://x", "ADUAN_WP_APP_PASSWORD": "p"},
-		"wordpress bad category":   {"ADUAN_WP_URL": "https://x", "ADUAN_WP_USER": "u", "ADUAN_WP_APP_PASSWORD": "p", "ADUAN_WP_CATEGORY_ID": "berita"},
-		"wordpress no password at": {"ADUAN_WP_URL": "https://x", "ADUAN_WP_USER": "u"},
+	for name, s := range map[string]Settings{
+		"webhook without secret":     {WebhookURL: "https://hooks.example/aduan"},
+		"wordpress without user":     {WordPressURL: "https://x", WordPressAppPassword: "p"},
+		"wordpress bad category":     {WordPressURL: "https://x", WordPressUser: "u", WordPressAppPassword: "p", WordPressCategoryID: -1},
+		"wordpress with no password": {WordPressURL: "https://x", WordPressUser: "u"},
 	} {
-		if _, err := FromEnv(env(m)); err == nil {
-			t.Errorf("%s: no error", name)
+		if sites, err := Sites(s); err == nil || len(sites) != 0 {
+			t.Errorf("%s: sites %v, error %v; want none and an error", name, sites, err)
 		}
 	}
 }

@@ -32,24 +32,6 @@ var SearchAttributeTypes = []string{
 	"AduanDeadline=Datetime", "AduanOverdue=Bool",
 }
 
-// DevServerFlags are the flags our Temporal CLI dev server starts with (make run, tests,
-// the benchmark): every search attribute, and, when it keeps its history in a file, the
-// SQLite settings a server wants: write-ahead logging with synchronous=NORMAL. SQLite's
-// defaults (a rollback journal synced in full on every commit) made the dev server the
-// bottleneck of make bench; with WAL a committed transaction survives a crash of the
-// server process (the fault tests kill it), and at worst the last ones are lost if the
-// machine itself loses power. Production runs on a real Temporal cluster instead.
-func DevServerFlags(dbFile bool) []string {
-	var flags []string
-	for _, spec := range SearchAttributeTypes {
-		flags = append(flags, "--search-attribute", spec)
-	}
-	if dbFile {
-		flags = append(flags, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
-	}
-	return flags
-}
-
 // searchValues is the part of a complaint's state that search attributes show.
 type searchValues struct {
 	status, pokja, partner, channel, category, priority, kecamatan, desa string

@@ -20,11 +20,11 @@ import (
 )
 
 // runUser manages staff users: `user create` and `user token`.
-func runUser(ctx context.Context, args []string) error {
+func runUser(ctx context.Context, cfg config.Config, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: aduan user create --username U --name N --role R [--group G] | aduan user token USERNAME")
 	}
-	db, err := openDB(ctx, config.FromEnv())
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -91,8 +91,7 @@ func printToken(ctx context.Context, db *store.DB, username string) error {
 
 // runSetupTemporal registers the search attributes on a real cluster (the dev server
 // gets them as start flags). Attributes that exist already are left alone.
-func runSetupTemporal(ctx context.Context, _ []string) error {
-	cfg := config.FromEnv()
+func runSetupTemporal(ctx context.Context, cfg config.Config, _ []string) error {
 	tc, err := dialTemporal(cfg)
 	if err != nil {
 		return err
@@ -104,7 +103,7 @@ func runSetupTemporal(ctx context.Context, _ []string) error {
 		attrs[name] = enumspb.IndexedValueType(enumspb.IndexedValueType_value["INDEXED_VALUE_TYPE_"+strings.ToUpper(typ)])
 	}
 	_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace: cfg.TemporalNamespace, SearchAttributes: attrs,
+		Namespace: cfg.Temporal.Namespace, SearchAttributes: attrs,
 	})
 	var exists *serviceerror.AlreadyExists
 	if errors.As(err, &exists) {
@@ -114,14 +113,34 @@ func runSetupTemporal(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("registered %d search attributes in namespace %s\n", len(attrs), cfg.TemporalNamespace)
+	fmt.Printf("registered %d search attributes in namespace %s\n", len(attrs), cfg.Temporal.Namespace)
 	return nil
 }
 
 // runSearchAttributeFlags prints the dev server's flags (search attributes, and the
 // SQLite settings for its history file), so scripts take them from the code instead of
 // keeping a copy.
-func runSearchAttributeFlags(_ context.Context, _ []string) error {
-	fmt.Println(strings.Join(workflows.DevServerFlags(true), " "))
+func runSearchAttributeFlags(_ context.Context, _ config.Config, _ []string) error {
+	fmt.Println(strings.Join(devServerFlags(true), " "))
 	return nil
+}
+
+// devServerFlags are the flags our Temporal CLI dev server starts with (make run; the
+// tests and aduan-bench start theirs with the same flags, from bench.DevServerFlags):
+// every search attribute of the complaint workflow, and, when it keeps its history in
+// a file, the SQLite settings a server wants: write-ahead logging with
+// synchronous=NORMAL. SQLite's defaults (a rollback journal synced in full on every
+// commit) made the dev server the bottleneck of make bench; with WAL a committed
+// transaction survives a crash of the server process (the fault tests kill it), and at
+// worst the last ones are lost if the machine itself loses power. Production runs on a
+// real Temporal cluster instead.
+func devServerFlags(dbFile bool) []string {
+	var flags []string
+	for _, spec := range workflows.SearchAttributeTypes {
+		flags = append(flags, "--search-attribute", spec)
+	}
+	if dbFile {
+		flags = append(flags, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
+	}
+	return flags
 }

@@ -17,7 +17,7 @@ import (
 // openDB connects to PostgreSQL and applies pending migrations, so every process can
 // start on a fresh database.
 func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := store.Open(ctx, cfg.Database.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -36,16 +36,17 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 // TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) switch on TLS for a real cluster.
 func dialTemporal(cfg config.Config) (client.Client, error) {
 	opts := client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace,
+		HostPort:  cfg.Temporal.Address,
+		Namespace: cfg.Temporal.Namespace,
 		// The SDK is chatty at info level; warnings and errors are what an operator needs.
 		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal")),
 	}
-	if key := os.Getenv("TEMPORAL_API_KEY"); key != "" {
+	t := cfg.Temporal
+	if key := t.APIKey; key != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(key)
 		opts.ConnectionOptions.TLS = &tls.Config{}
 	}
-	if certFile, keyFile := os.Getenv("TEMPORAL_TLS_CERT"), os.Getenv("TEMPORAL_TLS_KEY"); certFile != "" && keyFile != "" {
+	if certFile, keyFile := t.TLSCert, t.TLSKey; certFile != "" && keyFile != "" {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("temporal TLS: %w", err)
@@ -54,7 +55,7 @@ func dialTemporal(cfg config.Config) (client.Client, error) {
 	}
 	c, err := client.Dial(opts)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.Temporal.Address, err)
 	}
 	return c, nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"aduan/config"
 )
 
 const usage = `aduan — complaint case management on Temporal
@@ -27,13 +29,29 @@ Commands:
   policy default  print the built-in default policy, a starting point for editing
   policy set FILE store a new policy version (applies to stages that start after it)
   verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
-  bench           measure intake, lifecycle, Temporal cost and scale on a stack of its own
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's flags (search attributes, SQLite WAL settings)
+  config          print the effective configuration, secrets masked
 
 Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS,
-TEMPORAL_NAMESPACE, ADUAN_HTTP_ADDR and more (see README).
+TEMPORAL_NAMESPACE, ADUAN_HTTP_ADDR and more (README "Configuration", or
+aduan config). A bad value stops every command before it starts.
 `
+
+// commands are the subcommands; each gets the configuration, read once in main.
+var commands = map[string]func(context.Context, config.Config, []string) error{
+	"dev":                    runDev,
+	"api":                    runAPI,
+	"worker":                 runWorker,
+	"migrate":                runMigrate,
+	"seed-demo":              runSeedDemo,
+	"user":                   runUser,
+	"policy":                 runPolicy,
+	"verify":                 runVerify,
+	"setup-temporal":         runSetupTemporal,
+	"search-attribute-flags": runSearchAttributeFlags,
+	"config":                 runConfig,
+}
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
@@ -41,41 +59,24 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	var err error
-	args := os.Args[2:]
-	switch os.Args[1] {
-	case "dev":
-		err = runDev(ctx, args)
-	case "api":
-		err = runAPI(ctx, args)
-	case "worker":
-		err = runWorker(ctx, args)
-	case "migrate":
-		err = runMigrate(ctx, args)
-	case "seed-demo":
-		err = runSeedDemo(ctx, args)
-	case "user":
-		err = runUser(ctx, args)
-	case "policy":
-		err = runPolicy(ctx, args)
-	case "verify":
-		err = runVerify(ctx, args)
-	case "bench":
-		err = runBench(ctx, args)
-	case "setup-temporal":
-		err = runSetupTemporal(ctx, args)
-	case "search-attribute-flags":
-		err = runSearchAttributeFlags(ctx, args)
-	case "help", "-h", "--help":
+	run, ok := commands[os.Args[1]]
+	switch {
+	case os.Args[1] == "help" || os.Args[1] == "-h" || os.Args[1] == "--help":
 		fmt.Print(usage)
 		return
-	default:
+	case !ok:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+	// The configuration is read once, here, and a bad value stops every command.
+	cfg, err := config.Load()
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "aduan:", err)
+		os.Exit(1)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, os.Args[2:]); err != nil {
 		fmt.Fprintln(os.Stderr, "aduan:", err)
 		os.Exit(1)
 	}

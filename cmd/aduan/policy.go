@@ -15,7 +15,7 @@ import (
 
 // runPolicy shows and changes the regency's deadline policy: `policy show`,
 // `policy default`, `policy set FILE`. A new version applies to stages that start after it.
-func runPolicy(ctx context.Context, args []string) error {
+func runPolicy(ctx context.Context, cfg config.Config, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: aduan policy show | aduan policy default | aduan policy set [--note TEXT] FILE")
 	}
@@ -26,7 +26,7 @@ func runPolicy(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("unknown policy command %q", args[0])
 	}
-	db, err := openDB(ctx, config.FromEnv())
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -28,9 +25,8 @@ import (
 	"aduan/worker"
 )
 
-func runMigrate(ctx context.Context, _ []string) error {
-	cfg := config.FromEnv()
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
+	db, err := store.Open(ctx, cfg.Database.URL)
 	if err != nil {
 		return err
 	}
@@ -43,11 +39,11 @@ func runMigrate(ctx context.Context, _ []string) error {
 	return nil
 }
 
-func runSeedDemo(ctx context.Context, args []string) error {
+func runSeedDemo(ctx context.Context, cfg config.Config, args []string) error {
 	fs := flag.NewFlagSet("seed-demo", flag.ExitOnError)
 	tokens := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
 	_ = fs.Parse(args)
-	db, err := openDB(ctx, config.FromEnv())
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -73,8 +69,7 @@ func connect(ctx context.Context, cfg config.Config) (db *store.DB, tc client.Cl
 	return db, tc, func() { tc.Close(); db.Close() }, nil
 }
 
-func runAPI(ctx context.Context, _ []string) error {
-	cfg := config.FromEnv()
+func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
@@ -83,8 +78,7 @@ func runAPI(ctx context.Context, _ []string) error {
 	return serveAPI(ctx, cfg, tc, db)
 }
 
-func runWorker(ctx context.Context, _ []string) error {
-	cfg := config.FromEnv()
+func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
 	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
@@ -95,11 +89,10 @@ func runWorker(ctx context.Context, _ []string) error {
 
 // runDev is what `make run` starts: migrations, the demo directory, the worker and the
 // API in one process, against the dev server the script has started.
-func runDev(ctx context.Context, args []string) error {
+func runDev(ctx context.Context, cfg config.Config, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ExitOnError)
 	tokensFile := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
 	_ = fs.Parse(args)
-	cfg := config.FromEnv()
 	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
@@ -111,7 +104,7 @@ func runDev(ctx context.Context, args []string) error {
 	errs := make(chan error, 2)
 	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
 	go func() { errs <- serveAPI(ctx, cfg, tc, db) }()
-	slog.Info("aduan dev is up", "api", cfg.PublicBaseURL, "tokens", *tokensFile)
+	slog.Info("aduan dev is up", "api", cfg.HTTP.PublicURL, "tokens", *tokensFile)
 	err = <-errs
 	if ctx.Err() == nil {
 		return err // one part failed on its own
@@ -125,31 +118,24 @@ func runDev(ctx context.Context, args []string) error {
 // serveAPI runs the core and serves every door over it until ctx ends; then the HTTP
 // server drains in-flight requests and the core's starter stops.
 func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
-	perMinute, _ := strconv.ParseFloat(os.Getenv("ADUAN_INTAKE_PER_MINUTE"), 64)
-	burst, _ := strconv.Atoi(os.Getenv("ADUAN_INTAKE_BURST"))
-	var proxies []string
-	for _, p := range strings.Split(os.Getenv("ADUAN_TRUSTED_PROXIES"), ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			proxies = append(proxies, p)
-		}
-	}
-	core := complaints.New(db, tc, complaints.Config{TaskQueue: cfg.TaskQueue, PublicBaseURL: cfg.PublicBaseURL,
-		IntakePerMinute: perMinute, IntakeBurst: burst})
+	h := cfg.HTTP
+	core := complaints.New(db, tc, complaints.Config{TaskQueue: cfg.Temporal.TaskQueue, PublicBaseURL: h.PublicURL,
+		IntakePerMinute: h.IntakePerMinute, IntakeBurst: h.IntakeBurst})
 	core.Start()
 	defer core.Stop()
-	handler := api.New(core, api.Options{TrustedProxies: proxies,
-		Webhooks: webhooks.Config{WAVerifyToken: os.Getenv("ADUAN_WA_VERIFY_TOKEN"), WAAppSecret: os.Getenv("ADUAN_WA_APP_SECRET"),
-			SMSSecret: os.Getenv("ADUAN_SMS_SECRET")},
-		Public: public.Config{BaseURL: cfg.PublicBaseURL, EmbedFrameAncestors: strings.Fields(os.Getenv("ADUAN_EMBED_FRAME_ANCESTORS"))}})
+	handler := api.New(core, api.Options{TrustedProxies: h.TrustedProxies,
+		Webhooks: webhooks.Config{WAVerifyToken: cfg.WhatsApp.VerifyToken, WAAppSecret: cfg.WhatsApp.AppSecret,
+			SMSSecret: cfg.SMS.Secret},
+		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors}})
 	return serveHTTP(ctx, cfg, handler)
 }
 
 // serveHTTP serves the API until ctx ends, then drains in-flight requests.
 func serveHTTP(ctx context.Context, cfg config.Config, handler http.Handler) error {
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: cfg.HTTP.Addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 1)
 	go func() { errs <- srv.ListenAndServe() }()
-	slog.Info("API listening", "addr", cfg.HTTPAddr)
+	slog.Info("API listening", "addr", cfg.HTTP.Addr)
 	select {
 	case err := <-errs:
 		return err
@@ -165,21 +151,36 @@ func serveHTTP(ctx context.Context, cfg config.Config, handler http.Handler) err
 
 // runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
 func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
-	sites, err := publish.FromEnv(os.Getenv)
+	p := cfg.Publish
+	sites, err := publish.Sites(publish.Settings{WebhookURL: p.WebhookURL, WebhookSecret: p.WebhookSecret,
+		WordPressURL: p.WordPressURL, WordPressUser: p.WordPressUser, WordPressAppPassword: p.WordPressAppPassword,
+		WordPressCategoryID: p.WordPressCategoryID})
 	if err != nil {
 		return fmt.Errorf("publishing to the regency websites: %w", err)
 	}
 	// Process-wide, and only before the first worker starts.
-	sdkworker.SetStickyWorkflowCacheSize(cfg.StickyCache)
-	notifier := &activities.Notifier{DB: db, Senders: notify.FromEnv(db.LastInbound), BaseURL: cfg.PublicBaseURL}
-	w := worker.NewWithPublisher(tc, db, cfg.TaskQueue, notifier,
-		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.PublicBaseURL})
+	sdkworker.SetStickyWorkflowCacheSize(cfg.Worker.StickyCache)
+	notifier := &activities.Notifier{DB: db, Senders: notify.NewSenders(notifySettings(cfg), db.LastInbound),
+		BaseURL: cfg.HTTP.PublicURL}
+	w := worker.NewWithPublisher(tc, db, cfg.Temporal.TaskQueue, notifier,
+		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	slog.Info("worker started", "task_queue", cfg.TaskQueue, "sticky_cache", cfg.StickyCache)
-	go worker.RunBackground(ctx, tc, db, cfg.TaskQueue, notifier, 5*time.Second)
+	slog.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "sticky_cache", cfg.Worker.StickyCache)
+	go worker.RunBackground(ctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second)
 	<-ctx.Done()
 	w.Stop()
 	return nil
+}
+
+// notifySettings are the senders' settings from the configuration.
+func notifySettings(cfg config.Config) notify.Settings {
+	wa, sms, m := cfg.WhatsApp, cfg.SMS, cfg.SMTP
+	return notify.Settings{
+		SMTP: notify.SMTPConfig{Addr: m.Addr, From: m.From, User: m.User, Password: m.Password},
+		WhatsApp: notify.WhatsAppConfig{APIBase: wa.APIBase, PhoneNumberID: wa.PhoneNumberID, Token: wa.Token,
+			TemplateUpdate: wa.TemplateUpdate, TemplateLanguage: wa.TemplateLanguage},
+		SMS: notify.SMSConfig{URL: sms.GatewayURL, APIKey: sms.APIKey},
+	}
 }

@@ -11,11 +11,10 @@ import (
 
 // runVerify compares every complaint's projection with its workflow: `aduan verify
 // [--repair]`. It exits non-zero while drift remains.
-func runVerify(ctx context.Context, args []string) error {
+func runVerify(ctx context.Context, cfg config.Config, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ExitOnError)
 	repair := fs.Bool("repair", false, "re-project drifted complaints from their workflows")
 	_ = fs.Parse(args)
-	cfg := config.FromEnv()
 	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
