@@ -37,6 +37,7 @@ func Register(r *gin.Engine, core *complaints.Service) {
 	g.POST("/keluar", h.logout)
 	g.GET("/laporan", h.signedIn, h.reportPage)
 	g.GET("/laporan.csv", h.signedIn, h.reportCSV)
+	h.registerConsole(g)
 }
 
 // headers sets the security headers of the staff pages: no scripts, not framed, never
