@@ -29,6 +29,8 @@ type Options struct {
 	Webhooks webhooks.Config
 	// Public configures the public pages (absolute links, who may frame the embed).
 	Public public.Config
+	// Staff configures the staff pages (accounts and sessions, Secure cookies).
+	Staff staffpages.Config
 }
 
 // New builds the HTTP handler of every door over core.
@@ -49,7 +51,7 @@ func New(core *complaints.Service, opts Options) http.Handler {
 	webhooks.Register(r, core, opts.Webhooks)
 	rest.Register(r, core)
 	public.Register(r, core, opts.Public)
-	staffpages.Register(r, core)
+	staffpages.Register(r, core, opts.Staff)
 	return r
 }
 

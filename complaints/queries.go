@@ -132,8 +132,10 @@ const PerPage = 20
 
 // SearchQuery is a staff search as a person typed it.
 type SearchQuery struct {
-	Status, Pokja, Partner, Category, Kecamatan, Overdue, Q string
-	Page                                                    int
+	Status, Pokja, Partner, Category, Kecamatan, Channel, Overdue, Q string
+	// WithGroup keeps the complaints whose ball is with the Pokja or Partner asked for.
+	WithGroup bool
+	Page      int
 }
 
 // Page is one page of a list with the count of all matches.
@@ -147,7 +149,7 @@ type Page[T any] struct {
 // Search lists the complaints the user may see that match the query, newest first.
 func (s *Service) Search(ctx context.Context, viewer domain.Actor, q SearchQuery) (Page[Summary], error) {
 	f := store.Filter{Status: q.Status, Pokja: q.Pokja, Partner: q.Partner, Category: q.Category,
-		Kecamatan: q.Kecamatan, Q: q.Q, Page: max(q.Page, 1), PerPage: PerPage}
+		Kecamatan: q.Kecamatan, Channel: q.Channel, WithGroup: q.WithGroup, Q: q.Q, Page: max(q.Page, 1), PerPage: PerPage}
 	fields := map[string]string{}
 	if f.Status != "" && !domain.Status(f.Status).Valid() {
 		fields["status"] = "status tidak dikenal"
@@ -156,6 +158,9 @@ func (s *Service) Search(ctx context.Context, viewer domain.Actor, q SearchQuery
 		if _, ok := domain.CategoryByID(f.Category); !ok {
 			fields["category"] = "kategori tidak dikenal"
 		}
+	}
+	if f.Channel != "" && !domain.OneOf(f.Channel, domain.Channels) {
+		fields["channel"] = "kanal tidak dikenal"
 	}
 	if q.Overdue != "" {
 		b, err := strconv.ParseBool(q.Overdue)

@@ -34,6 +34,7 @@ type Store interface {
 	PublicPage(ctx context.Context, f store.PublicPageFilter) ([]store.Complaint, int, error)
 	Publication(ctx context.Context, code string) (store.Complaint, error)
 	NotificationsFor(ctx context.Context, username string, page, perPage int) ([]store.Notification, int, error)
+	Board(ctx context.Context) (pokja, partners []store.BoardRow, err error)
 	Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (store.Report, error)
 
 	AddMessage(ctx context.Context, code, channel, text string) (int64, error)

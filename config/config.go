@@ -58,6 +58,8 @@ type Temporal struct {
 	// TLSCert and TLSKey are the files of a client certificate for mTLS (both or neither).
 	TLSCert string `env:"TEMPORAL_TLS_CERT"`
 	TLSKey  string `env:"TEMPORAL_TLS_KEY"`
+	// UIURL is the Temporal Web UI the staff console's board links to.
+	UIURL string `env:"TEMPORAL_UI_URL" envDefault:"http://localhost:8233"`
 }
 
 // HTTP is the API server's settings.
@@ -75,6 +77,9 @@ type HTTP struct {
 	TrustedProxies []string `env:"ADUAN_TRUSTED_PROXIES" envSeparator:","`
 	// EmbedFrameAncestors are the origins allowed to frame /publik/embed (none: any).
 	EmbedFrameAncestors []string `env:"ADUAN_EMBED_FRAME_ANCESTORS" envSeparator:" "`
+	// SecureCookies marks the staff pages' cookies Secure; by default true when
+	// PublicURL is https://.
+	SecureCookies bool `env:"ADUAN_SECURE_COOKIES"`
 }
 
 // Worker is the Temporal worker's settings.
@@ -271,6 +276,9 @@ func (c *Config) normalise() {
 		c.HTTP.PublicURL = "http://localhost" + portOf(c.HTTP.Addr)
 	}
 	c.HTTP.PublicURL = strings.TrimRight(c.HTTP.PublicURL, "/")
+	if !c.fromEnv["ADUAN_SECURE_COOKIES"] {
+		c.HTTP.SecureCookies = strings.HasPrefix(strings.ToLower(c.HTTP.PublicURL), "https://")
+	}
 }
 
 func portOf(addr string) string {
@@ -366,6 +374,7 @@ func (c Config) validate(v *validator) {
 		v.add("ADUAN_HTTP_ADDR", "%q is not [host]:port", h.Addr)
 	}
 	v.webURL("ADUAN_PUBLIC_URL", h.PublicURL)
+	v.webURL("TEMPORAL_UI_URL", c.Temporal.UIURL)
 	v.positive("ADUAN_INTAKE_PER_MINUTE", h.IntakePerMinute > 0 && !math.IsInf(h.IntakePerMinute, 0), h.IntakePerMinute)
 	v.positive("ADUAN_INTAKE_BURST", h.IntakeBurst > 0, h.IntakeBurst)
 	for _, p := range h.TrustedProxies {

@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		Database: Database{URL: "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"},
-		Temporal: Temporal{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "aduan"},
+		Temporal: Temporal{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "aduan", UIURL: "http://localhost:8233"},
 		HTTP:     HTTP{Addr: ":8080", PublicURL: "http://localhost:8080", IntakePerMinute: 20, IntakeBurst: 10},
 		Worker:   Worker{StickyCache: 1000},
 		WhatsApp: WhatsApp{APIBase: "https://graph.facebook.com/v21.0", TemplateUpdate: "aduan_pembaruan", TemplateLanguage: "id"},
@@ -34,6 +34,28 @@ func TestDefaults(t *testing.T) {
 	c, err = Parse(map[string]string{"ADUAN_HTTP_ADDR": "127.0.0.1:9090", "ADUAN_INTAKE_BURST": " ", "TEMPORAL_ADDRESS": ""})
 	if err != nil || c.HTTP.PublicURL != "http://localhost:9090" || c.HTTP.IntakeBurst != 10 || c.Temporal.Address != "127.0.0.1:7233" {
 		t.Errorf("ADUAN_HTTP_ADDR 127.0.0.1:9090: %+v %v", c.HTTP, err)
+	}
+}
+
+// TestSecureCookies: ADUAN_SECURE_COOKIES follows ADUAN_PUBLIC_URL's scheme unless set.
+func TestSecureCookies(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"ADUAN_PUBLIC_URL": "https://aduan.mamujukab.go.id"}, true},
+		{map[string]string{"ADUAN_PUBLIC_URL": "https://aduan.mamujukab.go.id", "ADUAN_SECURE_COOKIES": "false"}, false},
+		{map[string]string{"ADUAN_PUBLIC_URL": "http://10.0.0.5:8080", "ADUAN_SECURE_COOKIES": "true"}, true},
+	} {
+		c, err := Parse(tc.env)
+		if err != nil || c.HTTP.SecureCookies != tc.want {
+			t.Errorf("%v: SecureCookies %v (%v), want %v", tc.env, c.HTTP.SecureCookies, err, tc.want)
+		}
+	}
+	if _, err := Parse(map[string]string{"ADUAN_SECURE_COOKIES": "vielleicht"}); err == nil ||
+		!strings.Contains(err.Error(), "ADUAN_SECURE_COOKIES") {
+		t.Errorf("a bad bool: %v", err)
 	}
 }
 
@@ -63,6 +85,9 @@ func TestSet(t *testing.T) {
 	}
 	if !c.WhatsApp.SenderOn() || c.WhatsApp.Token != "tok" {
 		t.Errorf("whatsapp %+v", c.WhatsApp)
+	}
+	if !c.HTTP.SecureCookies {
+		t.Errorf("ADUAN_SECURE_COOKIES not true by default over https")
 	}
 	if p := c.Publish; p.WordPressCategoryID != 12 || p.WordPressAppPassword != "abcd efgh" {
 		t.Errorf("publish %+v", p)

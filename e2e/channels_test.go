@@ -143,6 +143,20 @@ func TestWhatsAppConversation(t *testing.T) {
 
 	// The admin asks; the WhatsApp reply answers.
 	step(t, "admin", code, "request_info", map[string]any{"question": "Dusun mana tepatnya?"}, domain.StatusAwaitingInfo)
+	// The question goes out on WhatsApp. (Waited for before the reply: a question the
+	// complainant answered before it went out is not sent at all.)
+	var asked int
+	if !eventually(30*time.Second, func() bool {
+		_ = testDB.Get(&asked, `SELECT count(*) FROM notifications WHERE code = $1 AND kind = 'question' AND channel = 'whatsapp'`, code)
+		return asked == 1
+	}) {
+		var all []struct {
+			Kind    string `db:"kind"`
+			Channel string `db:"channel"`
+		}
+		_ = testDB.Select(&all, `SELECT kind, channel FROM notifications WHERE code = $1 ORDER BY id`, code)
+		t.Errorf("question notifications on whatsapp: %d, want 1; all: %+v", asked, all)
+	}
 	reply := "wamid." + randomHex(6)
 	if st := sendWA(t, base, phone, reply, "Dusun Salupangkang, Desa Botteng"); st != 200 {
 		t.Fatalf("reply: %d", st)
@@ -156,19 +170,6 @@ func TestWhatsAppConversation(t *testing.T) {
 	sendWA(t, base, phone, reply, "Dusun Salupangkang, Desa Botteng")
 	if again := view(t, "admin", code); len(again.Events) != n || len(again.Messages) != len(v.Messages) {
 		t.Errorf("a repeated reply was recorded again: %d→%d events", n, len(again.Events))
-	}
-	// The question went out on WhatsApp.
-	var asked int
-	if !eventually(30*time.Second, func() bool {
-		_ = testDB.Get(&asked, `SELECT count(*) FROM notifications WHERE code = $1 AND kind = 'question' AND channel = 'whatsapp'`, code)
-		return asked == 1
-	}) {
-		var all []struct {
-			Kind    string `db:"kind"`
-			Channel string `db:"channel"`
-		}
-		_ = testDB.Select(&all, `SELECT kind, channel FROM notifications WHERE code = $1 ORDER BY id`, code)
-		t.Errorf("question notifications on whatsapp: %d, want 1; all: %+v", asked, all)
 	}
 }
 

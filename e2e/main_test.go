@@ -21,6 +21,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
+	"aduan/accounts"
 	"aduan/activities"
 	"aduan/api"
 	"aduan/bench"
@@ -36,6 +37,8 @@ var (
 	baseURL string
 	// tokens maps each demo username to a bearer token.
 	tokens map[string]string
+	// logins maps each demo username to their password (and TOTP secret) for /staf/masuk.
+	logins map[string]demo.Login
 	// testDB is the fresh database of this run.
 	testDB *store.DB
 	// tc is a Temporal client connected to the dev server.
@@ -189,7 +192,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	tokens, err = demo.Seed(ctx, testDB, filepath.Join(tmp, "tokens.json"))
+	tokens, logins, err = demo.SeedLogins(ctx, testDB, filepath.Join(tmp, "tokens.json"), filepath.Join(tmp, "logins.json"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: seed demo:", err)
 		return 1
@@ -262,6 +265,9 @@ func buildRouter(d serverDeps) (http.Handler, func()) {
 	core.Start()
 	if d.Public.BaseURL == "" {
 		d.Public.BaseURL = d.PublicBaseURL
+	}
+	if d.Staff.Accounts == nil {
+		d.Staff.Accounts = accounts.New(d.DB, accounts.Config{})
 	}
 	return api.New(core, d.Options), core.Stop
 }

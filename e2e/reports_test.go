@@ -405,61 +405,40 @@ func TestReports(t *testing.T) {
 }
 
 func TestLaporanPage(t *testing.T) {
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(path, cookie string) (*http.Response, string) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", baseURL+path, nil)
-		if cookie != "" {
-			req.AddCookie(&http.Cookie{Name: "aduan_staf", Value: cookie})
-		}
-		res, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var buf bytes.Buffer
-		_, _ = buf.ReadFrom(res.Body)
-		return res, buf.String()
-	}
-
 	// Without a login: sent to /staf/masuk, whose form is there.
-	res, _ := get("/staf/laporan", "")
+	anon := newBrowser(t)
+	res, _ := anon.get("/staf/laporan")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staf/masuk" {
 		t.Errorf("without login: %d %q, want 303 to /staf/masuk", res.StatusCode, res.Header.Get("Location"))
 	}
-	res, _ = get("/staf/laporan", "not-a-token")
-	if res.StatusCode != http.StatusSeeOther {
+	anon.setSession("not-a-session")
+	if res, _ = anon.get("/staf/laporan"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("bad cookie: %d, want 303", res.StatusCode)
 	}
-	res, body := get("/staf/masuk", "")
-	if res.StatusCode != 200 || !strings.Contains(body, `name="token"`) || !strings.Contains(body, `lang="id"`) {
+	res, body := anon.get("/staf/masuk")
+	if res.StatusCode != 200 || !strings.Contains(body, `name="username"`) || !strings.Contains(body, `lang="id"`) {
 		t.Errorf("login page: %d %s", res.StatusCode, body)
 	}
 
-	// Logging in sets the cookie.
-	form := "token=" + token(t, "supervisor")
-	req, _ := http.NewRequest("POST", baseURL+"/staf/masuk", strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	lres, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lres.Body.Close()
+	// Logging in (username, password and the supervisor's TOTP code) sets the session cookie.
+	b := newBrowser(t)
+	l := logins["supervisor"]
+	lres, _ := b.submitLogin("supervisor", l.Password, otpCode(t, "supervisor", *l.TOTPSecret))
 	var ck *http.Cookie
 	for _, c := range lres.Cookies() {
-		if c.Name == "aduan_staf" {
+		if c.Name == "aduan_sesi" {
 			ck = c
 		}
 	}
-	if lres.StatusCode != http.StatusSeeOther || ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Value == "" {
+	if lres.StatusCode != http.StatusSeeOther || ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Value == "" {
 		t.Fatalf("login: %d cookie %+v", lres.StatusCode, ck)
 	}
-	req, _ = http.NewRequest("POST", baseURL+"/staf/masuk", strings.NewReader("token=salah"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if bad, err := noRedirect.Do(req); err != nil || bad.StatusCode != http.StatusUnauthorized {
-		t.Errorf("login with a wrong token: %v %v", bad, err)
-	} else {
-		bad.Body.Close()
+	if bad, _ := newBrowser(t).submitLogin("supervisor", "salah", ""); bad.StatusCode != http.StatusOK {
+		t.Errorf("login with a wrong password: %d", bad.StatusCode)
+	}
+	get := func(path, _ string) (*http.Response, string) {
+		t.Helper()
+		return b.get(path)
 	}
 
 	// One complaint of today, so the default period (the last 30 days) has bars to draw.

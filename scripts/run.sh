@@ -58,6 +58,8 @@ cat <<MSG
     Temporal gRPC  $TEMPORAL_ADDRESS
     PostgreSQL     $DATABASE_URL
     Staff tokens   .data/demo-tokens.json   ({"username": "token"})
+    Staff pages    http://localhost:$port/staf/masuk
+    Staff logins   .data/demo-logins.json   (/staf/masuk: {"username": {"password": …, "totp_secret": …}})
 
   Press Ctrl-C to stop. Data is kept for the next run.
 

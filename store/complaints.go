@@ -273,6 +273,10 @@ type Filter struct {
 	Partner   string
 	Category  string
 	Kecamatan string
+	Channel   string
+	// WithGroup keeps, of the complaints of the Pokja or Partner asked for, those whose
+	// ball is with that group now (domain.TurnOf).
+	WithGroup bool
 	Overdue   *bool
 	Q         string
 	Page      int
@@ -289,6 +293,13 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 	q.eq("partner", f.Partner)
 	q.eq("category", f.Category)
 	q.eq("kecamatan", f.Kecamatan)
+	q.eq("channel", f.Channel)
+	switch {
+	case f.WithGroup && f.Pokja != "":
+		q.cond("status IN " + statusList(domain.StatusesWithBall(domain.RolePokja)))
+	case f.WithGroup && f.Partner != "":
+		q.cond("status IN " + statusList(domain.StatusesWithBall(domain.RolePartner)))
+	}
 	if f.Overdue != nil {
 		late := overdueSQL("")
 		if !*f.Overdue {

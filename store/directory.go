@@ -4,50 +4,62 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 )
 
 // Group is a pokja or a partner organisation.
 type Group struct {
 	ID   string `db:"id"`
 	Name string `db:"name"`
+	// RetiredAt is set once the group is retired: it keeps its complaints but takes no new
+	// ones (only GroupList reads it).
+	RetiredAt sql.NullTime `db:"retired_at"`
 }
 
-// Desa is a village with its kecamatan.
+// Desa is a village (desa or kelurahan) with its kecamatan.
 type Desa struct {
 	ID          string `db:"id"`
 	KecamatanID string `db:"kecamatan_id"`
 	Name        string `db:"name"`
+	// Code is the Kemendagri code (NN.NN.NN.NNNN), empty for an entry made by hand.
+	Code string `db:"code"`
 }
 
 // Kecamatan is a district with its villages.
 type Kecamatan struct {
 	ID   string `db:"id"`
 	Name string `db:"name"`
+	// Code is the Kemendagri code (NN.NN.NN), empty for an entry made by hand.
+	Code string `db:"code"`
 	Desa []Desa `db:"-"`
 }
 
-// Directory is everything /api/v1/directory serves.
+// Directory is everything /api/v1/directory serves: the active entries, those offered for
+// new complaints. Retired ones stay in their tables for the complaints that name them.
 type Directory struct {
 	Pokja     []Group
 	Partners  []Group
 	Kecamatan []Kecamatan
 }
 
-// Directory reads the whole directory.
+// Directory reads the active directory (retired entries left out).
 func (db *DB) Directory(ctx context.Context) (Directory, error) {
 	var d Directory
-	if err := db.SelectContext(ctx, &d.Pokja, `SELECT id, name FROM pokja ORDER BY name`); err != nil {
+	if err := db.SelectContext(ctx, &d.Pokja, `SELECT id, name FROM pokja WHERE retired_at IS NULL ORDER BY name`); err != nil {
 		return d, err
 	}
-	if err := db.SelectContext(ctx, &d.Partners, `SELECT id, name FROM partners ORDER BY name`); err != nil {
+	if err := db.SelectContext(ctx, &d.Partners, `SELECT id, name FROM partners WHERE retired_at IS NULL ORDER BY name`); err != nil {
 		return d, err
 	}
-	if err := db.SelectContext(ctx, &d.Kecamatan, `SELECT id, name FROM kecamatan ORDER BY name`); err != nil {
+	if err := db.SelectContext(ctx, &d.Kecamatan, `SELECT id, name, coalesce(code, '') AS code FROM kecamatan
+		WHERE retired_at IS NULL ORDER BY name`); err != nil {
 		return d, err
 	}
 	var desa []Desa
-	if err := db.SelectContext(ctx, &desa, `SELECT id, kecamatan_id, name FROM desa ORDER BY name`); err != nil {
+	if err := db.SelectContext(ctx, &desa, `SELECT id, kecamatan_id, name, coalesce(code, '') AS code FROM desa
+		WHERE retired_at IS NULL ORDER BY name`); err != nil {
 		return d, err
 	}
 	index := map[string]int{}
@@ -72,22 +84,23 @@ func (db *DB) exists(ctx context.Context, query, id string) (bool, error) {
 	return err == nil, err
 }
 
-// PokjaExists reports whether a pokja ID is in the directory.
+// PokjaExists reports whether a pokja ID is in the directory and not retired.
 func (db *DB) PokjaExists(ctx context.Context, id string) (bool, error) {
-	return db.exists(ctx, `SELECT 1 FROM pokja WHERE id = $1`, id)
+	return db.exists(ctx, `SELECT 1 FROM pokja WHERE id = $1 AND retired_at IS NULL`, id)
 }
 
-// PartnerExists reports whether a partner ID is in the directory.
+// PartnerExists reports whether a partner ID is in the directory and not retired.
 func (db *DB) PartnerExists(ctx context.Context, id string) (bool, error) {
-	return db.exists(ctx, `SELECT 1 FROM partners WHERE id = $1`, id)
+	return db.exists(ctx, `SELECT 1 FROM partners WHERE id = $1 AND retired_at IS NULL`, id)
 }
 
 // ResolvePlace turns a kecamatan and desa, given by ID or by name in any case, into their
-// IDs. ok is false when either is unknown or the desa lies in another kecamatan.
+// IDs. ok is false when either is unknown or retired, or the desa lies in another kecamatan.
 func (db *DB) ResolvePlace(ctx context.Context, kecamatan, desa string) (kecID, desaID string, kecOK, desaOK bool, err error) {
 	kecOK, desaOK = true, true
 	if kecamatan != "" {
-		err = db.GetContext(ctx, &kecID, `SELECT id FROM kecamatan WHERE id = lower($1) OR lower(name) = lower($1) LIMIT 1`, strings.TrimSpace(kecamatan))
+		err = db.GetContext(ctx, &kecID, `SELECT id FROM kecamatan
+			WHERE (id = lower($1) OR lower(name) = lower($1)) AND retired_at IS NULL ORDER BY id LIMIT 1`, strings.TrimSpace(kecamatan))
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", "", false, true, nil
 		}
@@ -99,6 +112,7 @@ func (db *DB) ResolvePlace(ctx context.Context, kecamatan, desa string) (kecID, 
 		var d Desa
 		err = db.GetContext(ctx, &d, `SELECT id, kecamatan_id, name FROM desa
 			WHERE (id = lower($1) OR lower(name) = lower($1)) AND ($2 = '' OR kecamatan_id = $2)
+				AND retired_at IS NULL AND kecamatan_id IN (SELECT id FROM kecamatan WHERE retired_at IS NULL)
 			ORDER BY id LIMIT 1`, strings.TrimSpace(desa), kecID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kecID, "", true, false, nil
@@ -114,14 +128,14 @@ func (db *DB) ResolvePlace(ctx context.Context, kecamatan, desa string) (kecID, 
 	return kecID, desaID, kecOK, desaOK, nil
 }
 
-// UpsertPokja adds or renames a pokja.
+// UpsertPokja adds or renames a pokja (a retired one stays retired).
 func (db *DB) UpsertPokja(ctx context.Context, g Group) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO pokja (id, name) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, g.ID, g.Name)
 	return err
 }
 
-// UpsertPartner adds or renames a partner organisation.
+// UpsertPartner adds or renames a partner organisation (a retired one stays retired).
 func (db *DB) UpsertPartner(ctx context.Context, g Group) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO partners (id, name) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, g.ID, g.Name)
@@ -146,4 +160,88 @@ func (db *DB) UpsertKecamatan(ctx context.Context, k Kecamatan) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// GroupKind names the directory's two kinds of groups: pokja and partners.
+type GroupKind string
+
+// The kinds of groups.
+const (
+	KindPokja   GroupKind = "pokja"
+	KindPartner GroupKind = "partner"
+)
+
+// table is the kind's table; nothing else reaches the SQL.
+func (k GroupKind) table() (string, error) {
+	switch k {
+	case KindPokja:
+		return "pokja", nil
+	case KindPartner:
+		return "partners", nil
+	}
+	return "", fmt.Errorf("unknown kind of group %q (pokja or partner)", string(k))
+}
+
+// ErrGroupExists and ErrGroupUnknown are AddGroup's, RenameGroup's and RetireGroup's refusals.
+var (
+	ErrGroupExists  = errors.New("already exists")
+	ErrGroupUnknown = errors.New("not in the directory")
+)
+
+// GroupList lists the pokja or partners, retired ones included (RetiredAt set), by ID.
+func (db *DB) GroupList(ctx context.Context, kind GroupKind) ([]Group, error) {
+	table, err := kind.table()
+	if err != nil {
+		return nil, err
+	}
+	var out []Group
+	err = db.SelectContext(ctx, &out, `SELECT id, name, retired_at FROM `+table+` ORDER BY id`)
+	return out, err
+}
+
+// AddGroup creates a pokja or partner; ErrGroupExists when the ID is taken (retired too:
+// an ID is never given to another group).
+func (db *DB) AddGroup(ctx context.Context, kind GroupKind, id, name string) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	res, err := db.ExecContext(ctx, `INSERT INTO `+table+` (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, id, name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s %q: %w", kind, id, ErrGroupExists)
+	}
+	return nil
+}
+
+// RenameGroup gives a pokja or partner a new name; its ID stays.
+func (db *DB) RenameGroup(ctx context.Context, kind GroupKind, id, name string) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return db.changeGroup(ctx, kind, id, `UPDATE `+table+` SET name = $2 WHERE id = $1`, id, name)
+}
+
+// RetireGroup retires a pokja or partner at now: its complaints keep it, new ones cannot
+// be assigned to it, and it leaves the directory. Retiring a retired group changes nothing.
+func (db *DB) RetireGroup(ctx context.Context, kind GroupKind, id string, now time.Time) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return db.changeGroup(ctx, kind, id, `UPDATE `+table+` SET retired_at = coalesce(retired_at, $2) WHERE id = $1`, id, now)
+}
+
+func (db *DB) changeGroup(ctx context.Context, kind GroupKind, id, query string, args ...any) error {
+	res, err := db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s %q: %w", kind, id, ErrGroupUnknown)
+	}
+	return nil
 }

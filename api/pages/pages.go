@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,7 +21,21 @@ var templateFS embed.FS
 
 var templates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"sentence": Sentence,
+	"when":     when,
+	"day":      day,
+	// listOf, boardOf and actionOf hand a sub-template more than one value.
+	"listOf": func(items any, zone *time.Location) map[string]any {
+		return map[string]any{"Items": items, "Zone": zone}
+	},
+	"boardOf":  func(rows any, zone *time.Location) map[string]any { return map[string]any{"Rows": rows, "Zone": zone} },
+	"actionOf": actionOf,
 }).ParseFS(templateFS, "templates/*.html"))
+
+// actionOf is one action form's data: the page d, the action, its label and whether
+// its form starts unfolded.
+func actionOf(d any, action, label string, open bool) map[string]any {
+	return map[string]any{"D": d, "A": action, "Label": label, "Open": open}
+}
 
 // CSP forbids every script; the pages only need their inline style.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; img-src 'self'; base-uri 'none'"
@@ -88,4 +103,30 @@ func Framing(csp string, deny bool) gin.HandlerFunc {
 // Chain puts handlers ahead of a group's own, so they run before the shared middleware.
 func Chain(g *gin.RouterGroup, first ...gin.HandlerFunc) {
 	g.Handlers = append(append(gin.HandlersChain{}, first...), g.Handlers...)
+}
+
+// when is a template's date and time in zone: a time.Time or a *time.Time ("–" for nil).
+func when(t any, zone *time.Location) string {
+	switch v := t.(type) {
+	case time.Time:
+		return Date(v, zone)
+	case *time.Time:
+		if v != nil {
+			return Date(*v, zone)
+		}
+	}
+	return "–"
+}
+
+// day is when without the time.
+func day(t any, zone *time.Location) string {
+	switch v := t.(type) {
+	case time.Time:
+		return DateOnly(v, zone)
+	case *time.Time:
+		if v != nil {
+			return DateOnly(*v, zone)
+		}
+	}
+	return "–"
 }

@@ -55,7 +55,7 @@ func (h handlers) tasks(c *gin.Context) {
 func (h handlers) search(c *gin.Context) {
 	p, err := h.core.Search(c.Request.Context(), user(c).Actor(), complaints.SearchQuery{Status: c.Query("status"),
 		Pokja: c.Query("pokja"), Partner: c.Query("partner"), Category: c.Query("category"),
-		Kecamatan: c.Query("kecamatan"), Overdue: c.Query("overdue"), Q: c.Query("q"), Page: page(c)})
+		Kecamatan: c.Query("kecamatan"), Channel: c.Query("channel"), Overdue: c.Query("overdue"), Q: c.Query("q"), Page: page(c)})
 	if err != nil {
 		respond.Error(c, err)
 		return

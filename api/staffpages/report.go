@@ -19,6 +19,7 @@ import (
 // reportPageData is what laporan.html shows.
 type reportPageData struct {
 	User      complaints.User
+	CSRF      string
 	Scope     string
 	From, To  string
 	Errors    map[string]string
@@ -64,7 +65,7 @@ const (
 // reportPage is GET /staf/laporan.
 func (h handlers) reportPage(c *gin.Context) {
 	u := user(c)
-	data := reportPageData{User: u, Scope: reportScopeText(u), From: c.Query("from"), To: c.Query("to")}
+	data := reportPageData{User: u, CSRF: csrfToken(c), Scope: reportScopeText(u), From: c.Query("from"), To: c.Query("to")}
 	rep, err := h.core.Report(c.Request.Context(), u.Actor(), c.Query("from"), c.Query("to"))
 	if complaints.KindOf(err) == complaints.KindInvalid {
 		data.Errors = complaints.AsError(err).Fields

@@ -1,44 +1,74 @@
-// Package staffpages is the staff's pages in the browser (/staf), where an Authorization
-// header cannot be sent from a link. /staf/masuk takes a staff token once and keeps it in
-// a cookie (HttpOnly, SameSite=Strict, Secure over HTTPS, path /staf, 12 hours); the pages
-// accept that cookie and nothing else. Tokens never travel in a URL.
+// Package staffpages is the staff's pages in the browser (/staf). Staff log in with a
+// username, password and (admins and supervisors always) a TOTP code at /staf/masuk; the
+// session lives in PostgreSQL (package accounts) and the browser holds only its random id
+// in the cookie aduan_sesi (HttpOnly, SameSite=Lax, path /staf, Secure when configured).
+// Every POST under /staf carries a csrf_token field (csrf.go). Tokens never travel in a
+// URL; bearer tokens are for the JSON API only.
 package staffpages
 
 import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"aduan/accounts"
 	"aduan/api/pages"
 	"aduan/api/respond"
 	"aduan/complaints"
 )
 
-// cookieName holds a staff token for the /staf pages.
-const cookieName = "aduan_staf"
-
-// cookieAge is how long a login lasts.
-const cookieAge = 12 * time.Hour
-
 const userKey = "aduan.staff-page-user"
 
-type handlers struct{ core *complaints.Service }
+// Config is what the staff pages need beyond the core.
+type Config struct {
+	// Accounts signs staff in (nil: the staff pages answer 503).
+	Accounts *accounts.Service
+	// SecureCookies marks the cookies Secure (the site is served over HTTPS).
+	SecureCookies bool
+	// TemporalUIURL is the Temporal Web UI (e.g. http://localhost:8233) the board links
+	// to, TemporalNamespace the namespace of the complaint workflows.
+	TemporalUIURL     string
+	TemporalNamespace string
+}
+
+type handlers struct {
+	cfg    Config
+	core   *complaints.Service
+	acc    *accounts.Service
+	secure bool
+	// home is where a login leads: the console's inbox (GET /staf) when it exists, else
+	// the report.
+	home string
+}
 
 // Register adds the staff pages' routes.
-func Register(r *gin.Engine, core *complaints.Service) {
-	h := handlers{core: core}
+func Register(r *gin.Engine, core *complaints.Service, cfg Config) {
+	if cfg.TemporalUIURL == "" {
+		cfg.TemporalUIURL = "http://localhost:8233"
+	}
+	if cfg.TemporalNamespace == "" {
+		cfg.TemporalNamespace = "default"
+	}
+	h := handlers{cfg: cfg, core: core, acc: cfg.Accounts, secure: cfg.SecureCookies, home: "/staf/laporan"}
 	g := r.Group("/staf")
 	pages.Chain(g, headers)
-	g.GET("/masuk", h.loginPage)
-	g.POST("/masuk", h.login)
-	g.POST("/keluar", h.logout)
+	g.Use(h.prepare, h.checkCSRF)
 	g.GET("/laporan", h.signedIn, h.reportPage)
 	g.GET("/laporan.csv", h.signedIn, h.reportCSV)
 	h.registerConsole(g)
+	for _, rt := range r.Routes() {
+		if rt.Method == http.MethodGet && (rt.Path == "/staf" || rt.Path == "/staf/") {
+			h.home = rt.Path
+		}
+	}
+	h.registerLogin(g)
 }
+
+// staffCSP is the pages' policy, with data: images (the 2FA QR code is drawn here and
+// embedded as a data: URI).
+var staffCSP = strings.Replace(pages.NoFramingCSP, "img-src 'self'", "img-src 'self' data:", 1)
 
 // headers sets the security headers of the staff pages: no scripts, not framed, never
 // cached.
@@ -46,82 +76,34 @@ func headers(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", pages.NoFramingCSP)
+	h.Set("Content-Security-Policy", staffCSP)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "private, no-store")
 	c.Next()
 }
 
-// secureRequest says whether the browser reached us over HTTPS (directly or through a
-// proxy that says so), so the cookie is marked Secure.
-func secureRequest(c *gin.Context) bool {
-	return c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
-}
-
-func setCookie(c *gin.Context, value string, maxAge int) {
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: cookieName, Value: value, Path: "/staf", MaxAge: maxAge,
-		HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteStrictMode,
-	})
-}
-
 func user(c *gin.Context) complaints.User { return c.MustGet(userKey).(complaints.User) }
 
-// loginPage is GET /staf/masuk.
-func (h handlers) loginPage(c *gin.Context) {
-	pages.Render(c, http.StatusOK, "laporan-masuk", gin.H{})
-}
-
-// login is POST /staf/masuk: a valid token becomes the cookie, then the report.
-func (h handlers) login(c *gin.Context) {
-	token := strings.TrimSpace(c.PostForm("token"))
-	if token == "" {
-		pages.Render(c, http.StatusBadRequest, "laporan-masuk", gin.H{"Problem": "Isi token staf Anda."})
-		return
-	}
-	u, err := h.core.Authenticate(c.Request.Context(), token)
-	switch complaints.KindOf(err) {
-	case complaints.KindUnauthenticated:
-		pages.Render(c, http.StatusUnauthorized, "laporan-masuk",
-			gin.H{"Problem": "Token tidak dikenal atau sudah dicabut. Periksa lagi, atau minta token baru ke admin."})
-		return
-	case complaints.KindUnavailable:
-		slog.Warn("staff login: lookup failed", "err", err)
-		pages.Render(c, http.StatusServiceUnavailable, "laporan-masuk",
-			gin.H{"Problem": "Layanan sedang terganggu. Silakan coba lagi sebentar lagi."})
-		return
-	}
-	setCookie(c, token, int(cookieAge.Seconds()))
-	slog.Info("staff page login", "username", u.Username)
-	c.Redirect(http.StatusSeeOther, "/staf/laporan")
-}
-
-// logout is POST /staf/keluar: the cookie is forgotten.
-func (h handlers) logout(c *gin.Context) {
-	setCookie(c, "", -1)
-	c.Redirect(http.StatusSeeOther, "/staf/masuk")
-}
-
-// signedIn resolves the cookie to a staff user, or sends the browser to /staf/masuk.
+// signedIn resolves the session cookie to a staff user (set with userKey, so user(c)
+// works), or sends the browser to /staf/masuk (no valid session) or to the 2FA enrolment
+// (an admin or supervisor who has not enrolled yet).
 func (h handlers) signedIn(c *gin.Context) {
-	ck, err := c.Cookie(cookieName)
-	if err != nil || strings.TrimSpace(ck) == "" {
-		c.Redirect(http.StatusSeeOther, "/staf/masuk")
-		c.Abort()
-		return
-	}
-	u, err := h.core.Authenticate(c.Request.Context(), ck)
-	if complaints.KindOf(err) == complaints.KindUnauthenticated {
-		setCookie(c, "", -1)
-		c.Redirect(http.StatusSeeOther, "/staf/masuk")
-		c.Abort()
-		return
-	}
+	s, ok, err := h.currentSession(c)
 	if err != nil {
 		unavailable(c, err)
 		return
 	}
-	c.Set(userKey, u)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/staf/masuk")
+		c.Abort()
+		return
+	}
+	if s.EnrolOnly {
+		c.Redirect(http.StatusSeeOther, "/staf/akun/2fa")
+		c.Abort()
+		return
+	}
+	c.Set(userKey, complaints.User{Username: s.Username, Name: s.Name, Role: s.Role, Pokja: s.Pokja, Partner: s.Partner})
 	c.Next()
 }
 

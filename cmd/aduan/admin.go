@@ -7,22 +7,30 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"aduan/accounts"
 	"aduan/config"
 	"aduan/domain"
 	"aduan/store"
 	"aduan/workflows"
 )
 
-// runUser manages staff users: `user create` and `user token`.
+const userUsage = `usage: aduan user create --username U --name N --role R [--group G]
+       aduan user token USERNAME [--days N]
+       aduan user invite USERNAME
+       aduan user deactivate USERNAME | aduan user activate USERNAME`
+
+// runUser manages staff users: `user create`, `user token`, `user invite`, `user
+// deactivate` and `user activate`.
 func runUser(ctx context.Context, cfg config.Config, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: aduan user create --username U --name N --role R [--group G] | aduan user token USERNAME")
+		return errors.New(userUsage)
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
@@ -67,25 +75,127 @@ func runUser(ctx context.Context, cfg config.Config, args []string) error {
 		if err := db.UpsertStaff(ctx, user); err != nil {
 			return err
 		}
-		return printToken(ctx, db, *username)
+		return printToken(ctx, db, *username, store.DefaultTokenTTL)
 	case "token":
-		if len(args) != 2 {
-			return errors.New("usage: aduan user token USERNAME")
+		fs := flag.NewFlagSet("user token", flag.ExitOnError)
+		days := fs.Int("days", 90, "days the token works (1 or more)")
+		username, err := oneName(fs, args[1:], "aduan user token USERNAME [--days N]")
+		if err != nil {
+			return err
 		}
-		return printToken(ctx, db, args[1])
+		if *days < 1 {
+			return errors.New("--days must be 1 or more")
+		}
+		return printToken(ctx, db, username, time.Duration(*days)*24*time.Hour)
+	case "invite":
+		username, err := oneName(flag.NewFlagSet("user invite", flag.ExitOnError), args[1:], "aduan user invite USERNAME")
+		if err != nil {
+			return err
+		}
+		token, err := accounts.New(db, accounts.Config{}).Invite(ctx, username)
+		if accounts.KindOf(err) == accounts.KindNotFound {
+			return fmt.Errorf("no user %q", username)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Printf("invite for %s (works once, for 72 hours; only its hash is stored):\n%s/staf/undangan/%s\n",
+			username, cfg.HTTP.PublicURL, token)
+		return nil
+	case "deactivate", "activate":
+		username, err := oneName(flag.NewFlagSet("user "+args[0], flag.ExitOnError), args[1:], "aduan user "+args[0]+" USERNAME")
+		if err != nil {
+			return err
+		}
+		acc := accounts.New(db, accounts.Config{})
+		if args[0] == "deactivate" {
+			err = acc.Deactivate(ctx, username)
+		} else {
+			err = acc.Activate(ctx, username)
+		}
+		if accounts.KindOf(err) == accounts.KindNotFound {
+			return fmt.Errorf("no user %q", username)
+		}
+		if err != nil {
+			return err
+		}
+		if args[0] == "deactivate" {
+			fmt.Printf("%s deactivated: sessions ended, tokens revoked\n", username)
+		} else {
+			fmt.Printf("%s active again (issue a new token with aduan user token %s)\n", username, username)
+		}
+		return nil
 	}
-	return fmt.Errorf("unknown user command %q", args[0])
+	return fmt.Errorf("unknown user command %q\n%s", args[0], userUsage)
 }
 
-func printToken(ctx context.Context, db *store.DB, username string) error {
-	token, err := db.IssueToken(ctx, username)
+// oneName parses fs from args, flags before or after the one name they must hold.
+func oneName(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	var names []string
+	for {
+		_ = fs.Parse(args)
+		if fs.NArg() == 0 {
+			break
+		}
+		names = append(names, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(names) != 1 {
+		return "", errors.New("usage: " + usage)
+	}
+	return names[0], nil
+}
+
+func printToken(ctx context.Context, db *store.DB, username string, ttl time.Duration) error {
+	token, err := db.IssueTokenFor(ctx, username, ttl)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no user %q", username)
+		return fmt.Errorf("no active user %q", username)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Printf("token for %s (shown once; only its hash is stored):\n%s\n", username, token)
+	fmt.Printf("token for %s, until %s (shown once; only its hash is stored; revoke it with aduan token revoke %s):\n%s\n",
+		username, time.Now().Add(ttl).Format("2006-01-02 15:04 MST"), token[:store.TokenPrefixLen], token)
+	return nil
+}
+
+// runToken revokes API tokens: `token revoke TOKEN-PREFIX` or `token revoke --all USERNAME`.
+func runToken(ctx context.Context, cfg config.Config, args []string) error {
+	const usage = "usage: aduan token revoke TOKEN-PREFIX | aduan token revoke --all USERNAME"
+	if len(args) < 2 || args[0] != "revoke" {
+		return errors.New(usage)
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	acc := accounts.New(db, accounts.Config{})
+	if args[1] == "--all" || args[1] == "-all" {
+		if len(args) != 3 {
+			return errors.New(usage)
+		}
+		n, err := acc.RevokeAllTokens(ctx, args[2])
+		if accounts.KindOf(err) == accounts.KindNotFound {
+			return fmt.Errorf("no user %q", args[2])
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d token(s) of %s revoked\n", n, args[2])
+		return nil
+	}
+	if len(args) != 2 {
+		return errors.New(usage)
+	}
+	username, err := acc.RevokeToken(ctx, args[1])
+	if accounts.KindOf(err) == accounts.KindNotFound {
+		return fmt.Errorf("no live token starts with %q", args[1])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("token of %s revoked\n", username)
 	return nil
 }
 

@@ -22,9 +22,12 @@ Commands:
   api             run the HTTP API
   worker          run the Temporal worker (and the intake relay)
   migrate         apply database migrations
-  seed-demo       write the demo directory and demo staff tokens
+  seed-demo       write the demo directory, demo staff tokens and logins
   user create     create or update a staff user and print a new token
-  user token      issue another token for a staff user
+  user token      issue another API token for a staff user (USERNAME [--days N], default 90)
+  user invite     print a one-time link (72 h) where a user sets their password
+  user deactivate end a user's sessions and revoke their tokens at once; user activate undoes it
+  token revoke    revoke one API token (TOKEN-PREFIX) or all of a user's (--all USERNAME)
   policy show     print the deadline policy in force (JSON)
   policy default  print the built-in default policy, a starting point for editing
   policy set FILE store a new policy version (applies to stages that start after it)
@@ -32,6 +35,7 @@ Commands:
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's flags (search attributes, SQLite WAL settings)
   config          print the effective configuration, secrets masked
+  directory       import FILE (a kabupaten's kecamatan and desa, CSV); pokja|partner list|add|rename|retire
 
 Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, ADUAN_HTTP_ADDR and more (README "Configuration", or
@@ -46,11 +50,13 @@ var commands = map[string]func(context.Context, config.Config, []string) error{
 	"migrate":                runMigrate,
 	"seed-demo":              runSeedDemo,
 	"user":                   runUser,
+	"token":                  runToken,
 	"policy":                 runPolicy,
 	"verify":                 runVerify,
 	"setup-temporal":         runSetupTemporal,
 	"search-attribute-flags": runSearchAttributeFlags,
 	"config":                 runConfig,
+	"directory":              runDirectory,
 }
 
 func main() {

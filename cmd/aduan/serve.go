@@ -12,9 +12,11 @@ import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"aduan/accounts"
 	"aduan/activities"
 	"aduan/api"
 	"aduan/api/public"
+	"aduan/api/staffpages"
 	"aduan/api/webhooks"
 	"aduan/complaints"
 	"aduan/config"
@@ -42,16 +44,17 @@ func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
 func runSeedDemo(ctx context.Context, cfg config.Config, args []string) error {
 	fs := flag.NewFlagSet("seed-demo", flag.ExitOnError)
 	tokens := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
+	logins := fs.String("logins", ".data/demo-logins.json", "file to keep the demo staff logins (password, TOTP secret) in")
 	_ = fs.Parse(args)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := demo.Seed(ctx, db, *tokens); err != nil {
+	if _, _, err := demo.SeedLogins(ctx, db, *tokens, *logins); err != nil {
 		return err
 	}
-	fmt.Printf("demo directory seeded; staff tokens in %s\n", *tokens)
+	fmt.Printf("demo directory seeded; staff tokens in %s, logins in %s\n", *tokens, *logins)
 	return nil
 }
 
@@ -92,19 +95,20 @@ func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
 func runDev(ctx context.Context, cfg config.Config, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ExitOnError)
 	tokensFile := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
+	loginsFile := fs.String("logins", ".data/demo-logins.json", "file to keep the demo staff logins (password, TOTP secret) in")
 	_ = fs.Parse(args)
 	db, tc, closeAll, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	if _, err := demo.Seed(ctx, db, *tokensFile); err != nil {
+	if _, _, err := demo.SeedLogins(ctx, db, *tokensFile, *loginsFile); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	errs := make(chan error, 2)
 	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
 	go func() { errs <- serveAPI(ctx, cfg, tc, db) }()
-	slog.Info("aduan dev is up", "api", cfg.HTTP.PublicURL, "tokens", *tokensFile)
+	slog.Info("aduan dev is up", "api", cfg.HTTP.PublicURL, "tokens", *tokensFile, "logins", *loginsFile)
 	err = <-errs
 	if ctx.Err() == nil {
 		return err // one part failed on its own
@@ -126,7 +130,9 @@ func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *stor
 	handler := api.New(core, api.Options{TrustedProxies: h.TrustedProxies,
 		Webhooks: webhooks.Config{WAVerifyToken: cfg.WhatsApp.VerifyToken, WAAppSecret: cfg.WhatsApp.AppSecret,
 			SMSSecret: cfg.SMS.Secret},
-		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors}})
+		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors},
+		Staff: staffpages.Config{Accounts: accounts.New(db, accounts.Config{}), SecureCookies: h.SecureCookies,
+			TemporalUIURL: cfg.Temporal.UIURL, TemporalNamespace: cfg.Temporal.Namespace}})
 	return serveHTTP(ctx, cfg, handler)
 }
 
