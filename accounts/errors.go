@@ -18,6 +18,8 @@ const (
 	KindLocked Kind = "locked"
 	// KindInvalid: a field is not acceptable (Fields says which).
 	KindInvalid Kind = "invalid"
+	// KindForbidden: the user's role may not do this (an admin's use cases).
+	KindForbidden Kind = "forbidden"
 	// KindNotFound: no such invite (or used, or expired), user or session.
 	KindNotFound Kind = "not_found"
 	// KindUnavailable: the database failed.

@@ -34,5 +34,9 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 			p.State.OverallDeadline = res.Overall.Deadline
 		}
 	}
-	return res, a.DB.ApplyProjection(ctx, p)
+	var plan *domain.Plan
+	if p.Plan != nil {
+		plan = &res.Stage
+	}
+	return res, a.DB.ApplyProjection(ctx, p, plan)
 }

@@ -35,6 +35,11 @@ type ScaleResult struct {
 	Inbox         []Latency // one per pass
 	Search        []Latency
 	SearchTotal   int
+	// ConsoleInbox and ConsolePage are the staff console's inbox and complaint page
+	// (HTML) per pass; PageBytes the largest page served.
+	ConsoleInbox []Latency
+	ConsolePage  []Latency
+	PageBytes    int
 }
 
 // vmRSS reads VmRSS (bytes) from /proc/<pid>/status.
@@ -176,7 +181,7 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 	r.SearchTotal = int(total.Load())
 	r.Inbox = append(r.Inbox, inbox)
 	r.Search = append(r.Search, search)
-	return nil
+	return measureConsole(ctx, s, r, reqs, conc)
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

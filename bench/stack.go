@@ -24,9 +24,11 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"aduan/accounts"
 	"aduan/activities"
 	"aduan/api"
 	"aduan/api/public"
+	"aduan/api/staffpages"
 	"aduan/complaints"
 	"aduan/demo"
 	"aduan/store"
@@ -50,6 +52,8 @@ type Stack struct {
 	BaseURL   string
 	TaskQueue string
 	Tokens    map[string]string
+	// LoginsFile holds the demo users' passwords (demo.Seed writes it beside the tokens).
+	LoginsFile string
 	// TemporalDB is the dev server's SQLite file.
 	TemporalDB string
 	// Scratch is the baseline intake server (same gin middleware, one INSERT).
@@ -178,6 +182,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 	s.cleanup = append(s.cleanup, func() { os.RemoveAll(tmp) })
 	s.Tokens, err = demo.Seed(ctx, s.DB, filepath.Join(tmp, "tokens.json"))
+	s.LoginsFile = filepath.Join(tmp, demo.LoginsFileName)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
@@ -227,7 +232,8 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		IntakePerMinute: 1e9, IntakeBurst: 1 << 30, PhonePerMinute: 1e9, PhoneBurst: 1 << 30})
 	core.Start()
 	s.cleanup = append(s.cleanup, core.Stop)
-	srv := httptest.NewServer(api.New(core, api.Options{Public: public.Config{BaseURL: "http://bench"}}))
+	srv := httptest.NewServer(api.New(core, api.Options{Public: public.Config{BaseURL: "http://bench"},
+		Staff: staffpages.Config{Accounts: accounts.New(s.DB, accounts.Config{})}}))
 	s.cleanup = append(s.cleanup, srv.Close)
 	s.BaseURL = srv.URL
 	scratch := httptest.NewServer(scratchRouter(s.DB))

@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"context"
+	"time"
 
 	"aduan/domain"
 	"aduan/store"
@@ -39,4 +40,31 @@ func (s *Service) Board(ctx context.Context, viewer domain.Actor) (pokja, partne
 		return nil, nil, unavailable(err)
 	}
 	return pokja, partners, nil
+}
+
+// Upcoming is what the current stage's clock will do next, in order: reminders, the
+// deadline, escalations (the plan the projection laid out, its points after now).
+func (s *Service) Upcoming(ctx context.Context, viewer domain.Actor, code string) ([]domain.Point, error) {
+	row, err := s.load(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.CanView(viewer, row.CaseState()) {
+		return nil, &Error{Kind: KindForbidden, Message: msgNotAssigned}
+	}
+	plan, err := s.db.StagePlan(ctx, code)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if plan == nil || row.Status.Final() {
+		return nil, nil
+	}
+	now := time.Now()
+	var out []domain.Point
+	for _, p := range plan.Points {
+		if p.At.After(now) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

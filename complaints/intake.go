@@ -149,7 +149,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
-		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline,
+		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: in.Stage,
 	})
 	if err != nil {
 		return IntakeResult{}, unavailable(err)

@@ -29,6 +29,7 @@ type Store interface {
 	Complaint(ctx context.Context, code string) (store.Complaint, error)
 	Events(ctx context.Context, code string) ([]store.Event, error)
 	Messages(ctx context.Context, code string) ([]store.Message, error)
+	StagePlan(ctx context.Context, code string) (*domain.Plan, error)
 	Tasks(ctx context.Context, a domain.Actor, limit int) ([]store.Complaint, error)
 	Search(ctx context.Context, viewer domain.Actor, f store.Filter) ([]store.Complaint, int, error)
 	PublicPage(ctx context.Context, f store.PublicPageFilter) ([]store.Complaint, int, error)

@@ -76,6 +76,11 @@ func TestConsoleWalk(t *testing.T) {
 	}
 	consoleAct(t, admin, code, "triage", url.Values{"pokja": {"logistik"}, "category": {"bantuan_logistik"},
 		"priority": {"high"}, "title": {"Beras belum sampai di Botteng"}})
+	// The page says what the new stage's clock does next: reminders and the deadline.
+	if _, body := admin.get("/staf/aduan/" + code); !strings.Contains(body, "Jadwal tahap ini") ||
+		!strings.Contains(body, "Tenggat tahap ini; lewat") {
+		t.Errorf("the complaint page shows no stage plan")
+	}
 
 	// The pokja finds it in its inbox and forwards it; another pokja may not open it.
 	pokja := loginAs(t, "pokja-logistik")

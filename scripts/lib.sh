@@ -65,6 +65,25 @@ ensure_chromium() {
   fi
 }
 
+# ensure_axe installs axe-core (the accessibility checker the browser test runs in each staff
+# page) from the npm registry into .tools/ (ignored by git), pinned, and exports
+# ADUAN_AXE_JS. Without npm the check is skipped (or fails when integration is required).
+AXE_VERSION=4.14.1
+ensure_axe() {
+  local js="$PWD/.tools/node_modules/axe-core/axe.min.js"
+  if [ ! -f "$js" ] || ! grep -q "axe v$AXE_VERSION" "$js"; then
+    if command -v npm >/dev/null; then
+      echo "==> installing axe-core $AXE_VERSION (npm; for the staff console's accessibility check)"
+      npm install --no-save --no-audit --no-fund --silent --prefix .tools "axe-core@$AXE_VERSION" >/dev/null ||
+        echo "==> installing axe-core failed: the accessibility check will not run" >&2
+    else
+      echo "==> no npm: the accessibility check will not run" >&2
+    fi
+  fi
+  [ -f "$js" ] && export ADUAN_AXE_JS="$js"
+  return 0
+}
+
 # ensure_go_tool NAME PACKAGE@VERSION sets the variable NAME's upper-case form (e.g.
 # STATICCHECK) to the tool's path, installing it with `go install` when it is missing.
 ensure_go_tool() {

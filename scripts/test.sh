@@ -8,6 +8,7 @@ source scripts/lib.sh
 ensure_temporal
 ensure_postgres
 ensure_chromium
+ensure_axe
 ensure_go_tool staticcheck "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 ensure_go_tool workflowcheck "go.temporal.io/sdk/contrib/tools/workflowcheck@$WORKFLOWCHECK_VERSION"
 

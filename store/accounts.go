@@ -360,3 +360,72 @@ func affectOne(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// StaffAccount is a staff user as the admin's list shows them: with whether they have a
+// password and 2FA, how many API tokens still work, and whether an invite is waiting.
+type StaffAccount struct {
+	Staff
+	HasPassword   bool `db:"has_password"`
+	HasTOTP       bool `db:"has_totp"`
+	LiveTokens    int  `db:"live_tokens"`
+	InvitePending bool `db:"invite_pending"`
+}
+
+// StaffAccounts lists every staff user, active ones first, by username.
+func (db *DB) StaffAccounts(ctx context.Context) ([]StaffAccount, error) {
+	var out []StaffAccount
+	err := db.SelectContext(ctx, &out, `SELECT s.username, s.name, s.role, s.pokja_id, s.partner_id, s.active, s.email,
+			s.head_of_office, coalesce(s.password_hash, '') <> '' AS has_password, s.totp_secret IS NOT NULL AS has_totp,
+			(SELECT count(*) FROM staff_tokens t WHERE t.username = s.username AND t.revoked_at IS NULL
+				AND (t.expires_at IS NULL OR t.expires_at > now())) AS live_tokens,
+			EXISTS (SELECT 1 FROM staff_invites i WHERE i.username = s.username AND i.used_at IS NULL
+				AND i.expires_at > now()) AS invite_pending
+		FROM staff s ORDER BY s.active DESC, s.username`)
+	return out, err
+}
+
+// ErrStaffExists is CreateStaff's refusal of a username that is taken (by a deactivated
+// user too: a username is never given to someone else).
+var ErrStaffExists = errors.New("username already exists")
+
+// CreateStaff adds a new, active staff user; ErrStaffExists when the username is taken.
+// Unlike UpsertStaff it never changes an existing user.
+func (db *DB) CreateStaff(ctx context.Context, s Staff) error {
+	res, err := db.ExecContext(ctx, `INSERT INTO staff (username, name, role, pokja_id, partner_id, active, email, head_of_office)
+		VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (username) DO NOTHING`,
+		s.Username, s.Name, s.Role, s.PokjaID, s.PartnerID, nullable(s.Email.String), s.HeadOfOffice)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStaffExists
+	}
+	return nil
+}
+
+// ResetPassword makes an active user's password stop working at once: it clears the
+// password, ends the user's sessions and replaces their unused invites with inv (only the
+// token's hash is stored), in one transaction. Their TOTP and API tokens stay. ErrNotFound
+// when there is no active user of that name.
+func (db *DB) ResetPassword(ctx context.Context, tokenHash string, inv Invite) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := affectOne(tx.ExecContext(ctx, `UPDATE staff SET password_hash = NULL WHERE username = $1 AND active`,
+		inv.Username)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE username = $1`, inv.Username); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_invites WHERE username = $1 AND used_at IS NULL`, inv.Username); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO staff_invites (token_hash, username, created_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, tokenHash, inv.Username, inv.CreatedAt, inv.ExpiresAt); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -27,9 +28,11 @@ type Intake struct {
 	TakenBy        *domain.Actor // the admin who registered a phone or desk complaint
 	IdempotencyKey string
 	CreatedAt      time.Time
-	// Deadline and OverallDeadline come from the plans the workflow starts with.
+	// Deadline and OverallDeadline come from the plans the workflow starts with, and
+	// StagePlan is the first stage's plan.
 	Deadline        *time.Time
 	OverallDeadline *time.Time
+	StagePlan       *domain.Plan
 }
 
 // IntakeResult says which complaint an intake produced.
@@ -63,14 +66,18 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		takenBy = nullable(in.TakenBy.Username)
 		actor = *in.TakenBy
 	}
+	planJSON, err := planParam(in.StagePlan)
+	if err != nil {
+		return IntakeResult{}, err
+	}
 	// One statement, so one round trip and atomic without a transaction: the complaint
 	// and its first audit event, or neither.
 	var got string
-	err := db.GetContext(ctx, &got, `WITH c AS (
+	err = db.GetContext(ctx, &got, `WITH c AS (
 			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
 				kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
-				status, confidential, category, deadline, updated_at, last_seq, overall_deadline)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16)
+				status, confidential, category, deadline, updated_at, last_seq, overall_deadline, stage_plan)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16, $20)
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING code
 		), e AS (
@@ -81,7 +88,7 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
 		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
-		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".")
+		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".", planJSON)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
 		err = db.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
@@ -133,12 +140,19 @@ func (db *DB) UnstartedCases(ctx context.Context, olderThan time.Time, limit int
 // the earlier attempt wrote: a local activity whose workflow task was lost (a worker or
 // Temporal restart) runs again with the time of the new attempt, and that attempt is the
 // one the workflow's history keeps.
-func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
+//
+// plan, when the event started a clock, is the plan laid out for it; it is kept as the
+// complaint's stage plan (StagePlan).
+func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection, plan *domain.Plan) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	planJSON, err := planParam(plan)
+	if err != nil {
+		return err
+	}
 	s := p.State
 	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code, seq) DO UPDATE SET at = EXCLUDED.at,
@@ -151,13 +165,14 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection) error {
 			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
 			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
 			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
-			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25
+			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25,
+			stage_plan = COALESCE($26::jsonb, stage_plan)
 		WHERE code = $1 AND last_seq <= $21`,
 		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
 		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
 		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
 		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
-		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount)
+		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount, planJSON)
 	if err != nil {
 		return err
 	}
@@ -329,4 +344,30 @@ func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint
 	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints`+q.whereClause()+
 		` ORDER BY deadline ASC NULLS LAST, created_at LIMIT `+lim, q.args...)
 	return rows, err
+}
+
+// StagePlan is the plan of a complaint's current stage as last laid out (nil: none).
+func (db *DB) StagePlan(ctx context.Context, code string) (*domain.Plan, error) {
+	var raw []byte
+	err := db.GetContext(ctx, &raw, `SELECT stage_plan FROM complaints WHERE code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var p domain.Plan
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// planParam is a plan as a jsonb parameter (NULL for none).
+func planParam(p *domain.Plan) (any, error) {
+	if p == nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(p)
+	return string(raw), err
 }

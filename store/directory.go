@@ -245,3 +245,104 @@ func (db *DB) changeGroup(ctx context.Context, kind GroupKind, id, query string,
 	}
 	return nil
 }
+
+// RestoreGroup brings a retired pokja or partner back into the directory (a group that is
+// not retired stays as it is).
+func (db *DB) RestoreGroup(ctx context.Context, kind GroupKind, id string) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return db.changeGroup(ctx, kind, id, `UPDATE `+table+` SET retired_at = NULL WHERE id = $1`, id)
+}
+
+// PlaceKind names the directory's two kinds of places: kecamatan and desa/kelurahan.
+type PlaceKind string
+
+// The kinds of places.
+const (
+	KindKecamatan PlaceKind = "kecamatan"
+	KindDesa      PlaceKind = "desa"
+)
+
+// table is the kind's table; nothing else reaches the SQL.
+func (k PlaceKind) table() (string, error) {
+	switch k {
+	case KindKecamatan:
+		return "kecamatan", nil
+	case KindDesa:
+		return "desa", nil
+	}
+	return "", fmt.Errorf("unknown kind of place %q (kecamatan or desa)", string(k))
+}
+
+// PlaceEntry is a kecamatan or desa as the admin's list shows it, retired ones included.
+type PlaceEntry struct {
+	ID          string       `db:"id"`
+	KecamatanID string       `db:"kecamatan_id"`
+	Name        string       `db:"name"`
+	Code        string       `db:"code"`
+	RetiredAt   sql.NullTime `db:"retired_at"`
+}
+
+// PlaceGroup is a kecamatan with its desa, retired ones included.
+type PlaceGroup struct {
+	PlaceEntry
+	Desa []PlaceEntry
+}
+
+// PlaceList lists every kecamatan with its desa, retired ones included, by code (entries
+// without a code after, by name).
+func (db *DB) PlaceList(ctx context.Context) ([]PlaceGroup, error) {
+	var kec, desa []PlaceEntry
+	if err := db.SelectContext(ctx, &kec, `SELECT id, '' AS kecamatan_id, name, coalesce(code, '') AS code, retired_at
+		FROM kecamatan ORDER BY code NULLS LAST, name`); err != nil {
+		return nil, err
+	}
+	if err := db.SelectContext(ctx, &desa, `SELECT id, kecamatan_id, name, coalesce(code, '') AS code, retired_at
+		FROM desa ORDER BY code NULLS LAST, name`); err != nil {
+		return nil, err
+	}
+	out := make([]PlaceGroup, len(kec))
+	index := map[string]int{}
+	for i, k := range kec {
+		out[i] = PlaceGroup{PlaceEntry: k}
+		index[k.ID] = i
+	}
+	for _, d := range desa {
+		if i, ok := index[d.KecamatanID]; ok {
+			out[i].Desa = append(out[i].Desa, d)
+		}
+	}
+	return out, nil
+}
+
+// RenamePlace gives a kecamatan or desa a new name; its ID and code stay (the next import
+// of its kabupaten's list sets the file's name again). ErrNotFound when there is none.
+func (db *DB) RenamePlace(ctx context.Context, kind PlaceKind, id, name string) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return affectOne(db.ExecContext(ctx, `UPDATE `+table+` SET name = $2 WHERE id = $1`, id, name))
+}
+
+// RetirePlace retires a kecamatan or desa at now: complaints that name it keep it, new
+// ones cannot (a retired kecamatan takes its desa with it). Retiring a retired one
+// changes nothing. ErrNotFound when there is none.
+func (db *DB) RetirePlace(ctx context.Context, kind PlaceKind, id string, now time.Time) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return affectOne(db.ExecContext(ctx, `UPDATE `+table+` SET retired_at = coalesce(retired_at, $2) WHERE id = $1`, id, now))
+}
+
+// RestorePlace brings a retired kecamatan or desa back. ErrNotFound when there is none.
+func (db *DB) RestorePlace(ctx context.Context, kind PlaceKind, id string) error {
+	table, err := kind.table()
+	if err != nil {
+		return err
+	}
+	return affectOne(db.ExecContext(ctx, `UPDATE `+table+` SET retired_at = NULL WHERE id = $1`, id))
+}

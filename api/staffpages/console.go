@@ -34,6 +34,7 @@ func (h handlers) registerConsole(g *gin.RouterGroup) {
 	g.POST("/baru", h.signedIn, h.register)
 	g.GET("/papan", h.signedIn, h.board)
 	g.GET("/notifikasi", h.signedIn, h.notifications)
+	h.registerAdmin(g)
 }
 
 // Frame is what every console page shows around its content.

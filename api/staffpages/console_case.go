@@ -26,6 +26,34 @@ type caseData struct {
 	Form    map[string]string
 	Errors  map[string]string
 	Preview *complaints.PublicationPreview
+	// Upcoming is what the stage's clock does next (at most a few points).
+	Upcoming []upcoming
+}
+
+// upcoming is one point of the stage's plan as the page shows it.
+type upcoming struct {
+	At   time.Time
+	What string
+}
+
+// pointLabels say what each point of a plan does.
+var pointLabels = map[domain.PointKind]string{
+	domain.PointReminder:        "Pengingat kepada yang memegang giliran",
+	domain.PointDeadline:        "Tenggat tahap ini; lewat dari itu aduan terlambat dan supervisor diberi tahu",
+	domain.PointEscalateHead:    "Eskalasi ke kepala dinas bila masih terlambat",
+	domain.PointOverdueReminder: "Pengingat keterlambatan",
+	domain.PointClose:           "Aduan ditutup otomatis bila tidak ada tanggapan",
+}
+
+// upcomingOf keeps the first points of the plan that a person acts on.
+func upcomingOf(points []domain.Point) []upcoming {
+	var out []upcoming
+	for _, p := range points {
+		if label, ok := pointLabels[p.Kind]; ok && len(out) < 5 {
+			out = append(out, upcoming{At: p.At, What: label})
+		}
+	}
+	return out
 }
 
 // Has reports whether the user may take action a now (the form is shown).
@@ -79,6 +107,9 @@ func (h handlers) showCase(c *gin.Context, status int, d caseData) {
 	d.View = v
 	d.Directory, _ = h.core.Directory(c.Request.Context())
 	d.Categories, d.Priorities, d.Reasons = domain.Categories, domain.Priorities, domain.RejectReasons
+	if points, err := h.core.Upcoming(c.Request.Context(), user(c).Actor(), code); err == nil {
+		d.Upcoming = upcomingOf(points)
+	}
 	if d.Notice == "" && c.Query("ok") != "" {
 		d.Notice = "Tersimpan: " + actionLabels[domain.Action(c.Query("ok"))] + "."
 	}
