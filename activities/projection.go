@@ -36,7 +36,9 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 	}
 	var plan *domain.Plan
 	if p.Plan != nil {
-		plan = &res.Stage
+		// The console shows the next few points; the row keeps only those.
+		head := res.Stage.Head(domain.PlanPointsKept)
+		plan = &head
 	}
 	return res, a.DB.ApplyProjection(ctx, p, plan)
 }

@@ -149,7 +149,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		Channel: req.Channel, Text: req.Text, Name: req.Name, Phone: req.Phone, Email: req.Email,
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
-		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: in.Stage,
+		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: stageHead(in.Stage),
 	})
 	if err != nil {
 		return IntakeResult{}, unavailable(err)
@@ -185,4 +185,13 @@ func (s *Service) Register(ctx context.Context, admin domain.Actor, req IntakeRe
 		return StaffView{}, err
 	}
 	return s.staffView(ctx, admin, row, nil)
+}
+
+// stageHead is the part of a stage's plan the complaint's row keeps.
+func stageHead(p *domain.Plan) *domain.Plan {
+	if p == nil {
+		return nil
+	}
+	head := p.Head(domain.PlanPointsKept)
+	return &head
 }

@@ -308,3 +308,16 @@ func sortPoints(ps []Point) {
 		}
 	}
 }
+
+// PlanPointsKept is how many points of a stage's plan the complaint's row keeps for the
+// staff console (reminders, the deadline, the first escalations).
+const PlanPointsKept = 6
+
+// Head is the plan with only its first n points: what a person is shown of what comes
+// next (the full plan stays with the workflow).
+func (p Plan) Head(n int) Plan {
+	if len(p.Points) > n {
+		p.Points = append([]Point(nil), p.Points[:n]...)
+	}
+	return p
+}

@@ -160,6 +160,15 @@ func TestBrowserConsole(t *testing.T) {
 	check(pokja, "2FA enrolment")
 	pokja.navigate(t, baseURL+"/staf/aduan/ADU-0000-0000")
 	check(pokja, "not-found message")
+	// The system admin's pages.
+	for _, p := range []struct{ path, name string }{
+		{"/staf/admin/pengguna", "users page"},
+		{"/staf/admin/kebijakan", "policy page"},
+		{"/staf/admin/direktori", "directory page"},
+	} {
+		admin.navigate(t, baseURL+p.path)
+		check(admin, p.name)
+	}
 }
 
 // loadAxe reads axe-core's axe.min.js from ADUAN_AXE_JS ("" when the check is skipped).

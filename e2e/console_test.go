@@ -10,12 +10,18 @@ import (
 
 var formIDInput = regexp.MustCompile(`name="form_id" value="([^"]+)"`)
 
+// maxPage is the console's page budget: usable on a slow phone connection.
+const maxPage = 50 << 10
+
 // consoleForm is a form of the page at path: its csrf_token and form_id with fields.
 func consoleForm(t *testing.T, b *staffBrowser, path string, fields url.Values) url.Values {
 	t.Helper()
 	res, body := b.get(path)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d\n%.500s", path, res.StatusCode, body)
+	}
+	if len(body) > maxPage {
+		t.Errorf("GET %s: %d bytes, over the %d-byte budget", path, len(body), maxPage)
 	}
 	m := formIDInput.FindStringSubmatch(body)
 	if m == nil {
