@@ -82,6 +82,25 @@ func (d caseData) Err(a, field string) string {
 	return ""
 }
 
+// PlaceName is the name of kecamatan (desa "") or of desa in the directory, its ID when
+// the directory does not know it.
+func (d caseData) PlaceName(kecamatan, desa string) string {
+	for _, k := range d.Directory.Kecamatan {
+		if desa == "" && k.ID == kecamatan {
+			return k.Name
+		}
+		for _, x := range k.Desa {
+			if desa != "" && x.ID == desa {
+				return x.Name
+			}
+		}
+	}
+	if desa != "" {
+		return desa
+	}
+	return kecamatan
+}
+
 // formFields are the fields an action's form may send.
 var formFields = []string{"pokja", "partner", "category", "priority", "title", "note", "question", "reason",
 	"duplicate_of", "answer", "public_title", "public_answer", "until"}
