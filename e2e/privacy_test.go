@@ -206,7 +206,7 @@ func TestTrackingViewWithoutPersonalData(t *testing.T) {
 
 	partnerAnswer(t, code, "mitra-ypii", secrets["partner answer"])
 	step(t, "pokja-logistik", code, "approve", map[string]any{"answer": "Jawaban akhir pokja."}, domain.StatusReadyToPublish)
-	const publicTitle, publicAnswer = "Penyaluran ulang beras", "Beras telah disalurkan ulang."
+	const publicTitle, publicAnswer = "Penyaluran kembali beras", "Beras telah dibagikan kembali."
 	step(t, "admin", code, "publish", map[string]any{"public_title": publicTitle, "public_answer": publicAnswer}, domain.StatusPublished)
 
 	r = do(t, "GET", "/api/v1/complaints/"+code, "", nil, nil)

@@ -476,7 +476,7 @@ func TestBrowserPublik(t *testing.T) {
 	// run at the same time).
 	f = facts(baseURL + "/publik?q=disalurkan+ulang&kecamatan=simboro")
 	if !strings.Contains(f.Text, "1 jawaban sesuai saringan") || !strings.Contains(f.Text, "Pokja yang menjawab") {
-		t.Errorf("/publik?q= in Chromium: %.400s", f.Text)
+		t.Errorf("/publik?q= in Chromium: %s", f.Text)
 	}
 	tab.screenshot(t, "publik.png")
 	f = facts(baseURL + "/lacak/" + p.Code)
