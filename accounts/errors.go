@@ -1,12 +1,9 @@
 package accounts
 
-import (
-	"errors"
-	"time"
-)
+import "aduan/failure"
 
 // Kind says what went wrong with a login, an invite or an enrolment.
-type Kind string
+type Kind = failure.Kind
 
 const (
 	// KindBadCredentials: the username, password or code is wrong (never which).
@@ -23,47 +20,18 @@ const (
 	// KindNotFound: no such invite (or used, or expired), user or session.
 	KindNotFound Kind = "not_found"
 	// KindUnavailable: the database failed.
-	KindUnavailable Kind = "unavailable"
+	KindUnavailable = failure.Unavailable
 )
 
-// Error is a failure of this package, with a message in Bahasa Indonesia for the user.
-type Error struct {
-	Kind       Kind
-	Message    string
-	Fields     map[string]string
-	RetryAfter time.Duration
-	Err        error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return string(e.Kind) + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return string(e.Kind) + ": " + e.Message
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a failure of this package (failure.Error), with a message in Bahasa
+// Indonesia for the user.
+type Error = failure.Error
 
 // KindOf is the kind of err: "" for nil, KindUnavailable for an error not of this package.
-func KindOf(err error) Kind {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return KindUnavailable
-}
+func KindOf(err error) Kind { return failure.KindOf(err) }
 
 // AsError is err as an *Error (any other error as KindUnavailable).
-func AsError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return unavailable(err)
-}
+func AsError(err error) *Error { return failure.As(err, msgUnavailable) }
 
 const (
 	msgBadCredentials = "Nama pengguna atau kata sandi salah."

@@ -1,14 +1,14 @@
 package complaints
 
 import (
-	"errors"
 	"time"
 
 	"aduan/domain"
+	"aduan/failure"
 )
 
 // Kind says what went wrong, in the terms of API.md's error codes.
-type Kind string
+type Kind = failure.Kind
 
 const (
 	KindInvalid           Kind = "invalid"
@@ -17,50 +17,20 @@ const (
 	KindNotFound          Kind = "not_found"
 	KindInvalidTransition Kind = "invalid_transition"
 	KindRateLimited       Kind = "rate_limited"
-	KindUnavailable       Kind = "unavailable"
+	KindUnavailable            = failure.Unavailable
 )
 
-// Error is a use case's failure: its kind, a message in Bahasa Indonesia for the person
-// who asked, the fields at fault (KindInvalid), how long to wait (KindRateLimited), and the
-// cause (KindUnavailable), which may hold details for the log and never for the user.
-type Error struct {
-	Kind       Kind
-	Message    string
-	Fields     map[string]string
-	RetryAfter time.Duration
-	Err        error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return string(e.Kind) + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return string(e.Kind) + ": " + e.Message
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a use case's failure (failure.Error): its kind, a message in Bahasa Indonesia,
+// the fields at fault (KindInvalid), how long to wait (KindRateLimited), and the cause
+// (KindUnavailable), for the log only.
+type Error = failure.Error
 
 // KindOf is the kind of err: "" for nil, KindUnavailable for an error that is not an
 // *Error.
-func KindOf(err error) Kind {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return KindUnavailable
-}
+func KindOf(err error) Kind { return failure.KindOf(err) }
 
 // AsError is err as an *Error, wrapping any other error as KindUnavailable.
-func AsError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return unavailable(err)
-}
+func AsError(err error) *Error { return failure.As(err, msgUnavailable) }
 
 // Messages shared by several use cases.
 const (
