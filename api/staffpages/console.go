@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"aduan/api/pages"
+	"aduan/api/respond"
 	"aduan/complaints"
 	"aduan/domain"
 )
@@ -72,12 +73,9 @@ func (h handlers) frame(c *gin.Context, title string) Frame {
 // fail shows the console's message page for an error of the core.
 func (h handlers) fail(c *gin.Context, err error) {
 	e := complaints.AsError(err)
-	status := map[complaints.Kind]int{complaints.KindInvalid: http.StatusBadRequest, complaints.KindForbidden: http.StatusForbidden,
-		complaints.KindNotFound: http.StatusNotFound, complaints.KindInvalidTransition: http.StatusConflict,
-		complaints.KindRateLimited: http.StatusTooManyRequests}[e.Kind]
-	msg := e.Message
-	if status == 0 {
-		status, msg = http.StatusServiceUnavailable, "Layanan sedang terganggu. Silakan coba lagi sebentar lagi."
+	status, msg := respond.Status(e.Kind), e.Message
+	if e.Kind == complaints.KindUnavailable {
+		msg = "Layanan sedang terganggu. Silakan coba lagi sebentar lagi."
 	}
 	p := h.frame(c, "Tidak dapat ditampilkan")
 	p.Problem = msg

@@ -126,7 +126,7 @@ func (h handlers) showCase(c *gin.Context, status int, d caseData) {
 	d.View = v
 	d.Directory, _ = h.core.Directory(c.Request.Context())
 	d.Categories, d.Priorities, d.Reasons = domain.Categories, domain.Priorities, domain.RejectReasons
-	if points, err := h.core.Upcoming(c.Request.Context(), user(c).Actor(), code); err == nil {
+	if points, err := h.core.Upcoming(c.Request.Context(), v); err == nil {
 		d.Upcoming = upcomingOf(points)
 	}
 	if d.Notice == "" && c.Query("ok") != "" {
@@ -158,10 +158,10 @@ func (h handlers) act(c *gin.Context) {
 	if !formIDPattern.MatchString(key) {
 		key = ""
 	}
-	_, err := h.core.Act(c.Request.Context(), actor, code, action, in, key)
+	v, err := h.core.Act(c.Request.Context(), actor, code, action, in, key)
 	switch complaints.KindOf(err) {
 	case "":
-		if _, verr := h.core.StaffView(c.Request.Context(), actor, code); verr != nil {
+		if !domain.CanView(actor, domain.CaseState{Pokja: v.Pokja, Partner: v.Partner}) {
 			// Handed away (return, decline, forward by a partner…): back to the inbox.
 			c.Redirect(http.StatusSeeOther, "/staf?ok="+string(action))
 			return
