@@ -35,11 +35,10 @@ type ScaleResult struct {
 	Inbox         []Latency // one per pass
 	Search        []Latency
 	SearchTotal   int
-	// ConsoleInbox and ConsolePage are the staff console's inbox and complaint page
-	// (HTML) per pass; PageBytes the largest page served.
-	ConsoleInbox []Latency
-	ConsolePage  []Latency
-	PageBytes    int
+	// Console holds, for each of ConsolePages, one latency per pass; PageBytes is the
+	// largest console page served.
+	Console   [][]Latency
+	PageBytes int
 }
 
 // vmRSS reads VmRSS (bytes) from /proc/<pid>/status.

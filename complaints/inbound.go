@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"aduan/domain"
@@ -16,8 +17,50 @@ type InboundMessage struct {
 	ID      string // the provider's message id
 	From    string // the sender's number as the provider wrote it
 	Name    string // the profile name WhatsApp reports, if any
-	Type    string // "text", or what the provider called another kind (image, audio…)
-	Text    string
+	// Type is what the message carries; "" counts as text. A provider's kind Aduan does
+	// not know is domain.MessageOther (keep the provider's name in OtherType).
+	Type      domain.MessageKind
+	OtherType string
+	// Text is the text, a media's caption, a button's title, or a shared contact's name.
+	Text string
+	// Media is the file of an image, video, document, audio or sticker message.
+	Media *InboundMedia
+	// Location is a shared location.
+	Location *Location
+	// Button is the payload of a pressed reply button (Text holds its title).
+	Button string
+	// Context is the provider's id of the message this one answers, if any.
+	Context string
+}
+
+// InboundMedia is a file a message announced: fetched later by the media fetcher.
+type InboundMedia struct {
+	// Ref is the provider's media id (WhatsApp) or the URL the gateway gives.
+	Ref      string
+	MimeType string
+	// SHA256 is the hash the provider announced (WhatsApp: base64), "" when none.
+	SHA256   string
+	Filename string
+	// Voice is a voice note recorded in the app (not a forwarded audio file).
+	Voice bool
+}
+
+// Location is a shared location: coordinates, and the place's name and address if sent.
+type Location struct {
+	Latitude, Longitude float64
+	Name, Address       string
+}
+
+// DeliveryStatus is what a provider reports on a message Aduan sent.
+type DeliveryStatus struct {
+	Channel string // whatsapp or sms
+	// Ref is the provider's id of the sent message (the outbox row's provider_ref).
+	Ref string
+	// Status is sent, delivered, read or failed.
+	Status string
+	At     time.Time
+	// ErrorCode and ErrorTitle say why a message failed (WhatsApp: 131047, "Re-engagement message").
+	ErrorCode, ErrorTitle string
 }
 
 // TakeMessage routes one inbound message. A message from a number with no open complaint
@@ -33,7 +76,7 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		return nil
 	}
 	text := domain.CleanText(m.Text)
-	if m.Type != "text" || text == "" {
+	if (m.Type != "" && m.Type != domain.MessageText) || text == "" {
 		// Pictures, voice notes, locations: acknowledged, not yet read.
 		slog.Info("inbound message of an unsupported type acknowledged", "channel", m.Channel, "type", m.Type, "id", m.ID)
 		return nil

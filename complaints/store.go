@@ -43,6 +43,7 @@ type Store interface {
 	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
 	AddFeedback(ctx context.Context, code, channel string, satisfied bool, comment string) (int64, error)
 	ForgetMessage(ctx context.Context, id int64) error
+	RecordDelivery(ctx context.Context, channel, ref, status string, at time.Time, errText string) (int64, error)
 }
 
 var _ Store = (*store.DB)(nil)

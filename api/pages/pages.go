@@ -29,12 +29,20 @@ var templates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	},
 	"boardOf":  func(rows any, zone *time.Location) map[string]any { return map[string]any{"Rows": rows, "Zone": zone} },
 	"actionOf": actionOf,
+	"entryOf":  entryOf,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // actionOf is one action form's data: the page d, the action, its label and whether
 // its form starts unfolded.
 func actionOf(d any, action, label string, open bool) map[string]any {
 	return map[string]any{"D": d, "A": action, "Label": label, "Open": open}
+}
+
+// entryOf is one directory entry's rename and retire forms' data: the page d, the
+// entry's kind, ID and current name (the rename field starts with it) and whether it
+// is retired.
+func entryOf(d any, kind, id, name string, retired bool) map[string]any {
+	return map[string]any{"D": d, "A": kind, "Label": id, "Name": name, "Open": retired}
 }
 
 // CSP forbids every script; the pages only need their inline style.

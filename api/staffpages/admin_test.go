@@ -76,7 +76,7 @@ func TestAdminTemplatesRender(t *testing.T) {
 	checkForms(t, "admin-directory", out)
 	for _, want := range []string{"76.02.12.2003", "dipensiunkan 2 Januari 2026", `action="/staf/admin/direktori/pokja/lama/pulihkan"`,
 		`action="/staf/admin/direktori/partner"`, `id="kec-simboro" open`, `value="Bot&lt;"`, "Isi nama.", "aduan directory import FILE",
-		"bantuan_logistik"} {
+		"bantuan_logistik", `id="pokja-logistik-name" name="name" required maxlength="200" value="Pokja Logistik"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("directory page lacks %q", want)
 		}

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -19,9 +18,11 @@ import (
 	"aduan/complaints"
 )
 
-// MessageTaker routes one inbound message (the core's TakeMessage).
+// MessageTaker routes one inbound message (the core's TakeMessage) and keeps a provider's
+// report on a message we sent (TakeStatus).
 type MessageTaker interface {
 	TakeMessage(ctx context.Context, m complaints.InboundMessage) error
+	TakeStatus(ctx context.Context, st complaints.DeliveryStatus) error
 }
 
 // Config holds the providers' secrets. A webhook without its secret refuses everything.
@@ -44,47 +45,6 @@ func Register(r *gin.Engine, take MessageTaker, cfg Config) {
 	r.GET("/webhooks/whatsapp", h.verifyWhatsApp)
 	r.POST("/webhooks/whatsapp", h.whatsApp)
 	r.POST("/webhooks/sms", h.sms)
-}
-
-// verifyWhatsApp answers Meta's subscription challenge.
-func (h handlers) verifyWhatsApp(c *gin.Context) {
-	if h.cfg.WAVerifyToken == "" || c.Query("hub.mode") != "subscribe" || c.Query("hub.verify_token") != h.cfg.WAVerifyToken {
-		respond.Fail(c, http.StatusForbidden, string(complaints.KindForbidden), "Token verifikasi tidak cocok.", nil)
-		return
-	}
-	c.String(http.StatusOK, c.Query("hub.challenge"))
-}
-
-// whatsApp takes the WhatsApp Business Cloud API's deliveries.
-func (h handlers) whatsApp(c *gin.Context) {
-	body, ok := readSigned(c, "X-Hub-Signature-256", h.cfg.WAAppSecret)
-	if !ok {
-		return
-	}
-	msgs, statuses, err := parseWhatsApp(body)
-	if err != nil {
-		respond.Fail(c, http.StatusBadRequest, string(complaints.KindInvalid), "Format webhook WhatsApp tidak dikenal.", nil)
-		return
-	}
-	for _, st := range statuses {
-		slog.Info("whatsapp status callback", "status", st)
-	}
-	h.takeAll(c, msgs)
-}
-
-// sms takes the SMS gateway's deliveries.
-func (h handlers) sms(c *gin.Context) {
-	body, ok := readSigned(c, "X-Aduan-Signature", h.cfg.SMSSecret)
-	if !ok {
-		return
-	}
-	msg, err := parseSMS(c.GetHeader("Content-Type"), body)
-	if err != nil {
-		respond.Fail(c, http.StatusBadRequest, string(complaints.KindInvalid),
-			"Format webhook SMS tidak dikenal: from, text dan id wajib ada.", nil)
-		return
-	}
-	h.takeAll(c, []complaints.InboundMessage{msg})
 }
 
 // takeAll routes each message and answers the provider once for all of them.

@@ -31,6 +31,8 @@ func (f takerFunc) TakeMessage(ctx context.Context, m complaints.InboundMessage)
 	return f(ctx, m)
 }
 
+func (f takerFunc) TakeStatus(context.Context, complaints.DeliveryStatus) error { return nil }
+
 // webhookServer is the webhooks with their message routing stood in for: no database or
 // Temporal is needed to test what reaches the routing.
 func webhookServer(take func(complaints.InboundMessage) error) http.Handler {

@@ -1,35 +1,45 @@
 package webhooks
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"mime"
-	"net/url"
-	"strings"
+	"log/slog"
+	"net/http"
 
+	"github.com/gin-gonic/gin"
+
+	"aduan/api/respond"
 	"aduan/complaints"
+	"aduan/domain"
 )
 
-// validSignature checks "sha256=<hex HMAC-SHA256 of body with secret>" in constant time.
-// An empty secret accepts nothing: a webhook without its secret configured is closed.
-func validSignature(header string, body []byte, secret string) bool {
-	if secret == "" {
-		return false
+// The WhatsApp Business Cloud API's webhook: Meta's subscription challenge, and the
+// deliveries of messages and status callbacks.
+
+// verifyWhatsApp answers Meta's subscription challenge.
+func (h handlers) verifyWhatsApp(c *gin.Context) {
+	if h.cfg.WAVerifyToken == "" || c.Query("hub.mode") != "subscribe" || c.Query("hub.verify_token") != h.cfg.WAVerifyToken {
+		respond.Fail(c, http.StatusForbidden, string(complaints.KindForbidden), "Token verifikasi tidak cocok.", nil)
+		return
 	}
-	hexSum, ok := strings.CutPrefix(strings.TrimSpace(header), "sha256=")
+	c.String(http.StatusOK, c.Query("hub.challenge"))
+}
+
+// whatsApp takes the WhatsApp Business Cloud API's deliveries.
+func (h handlers) whatsApp(c *gin.Context) {
+	body, ok := readSigned(c, "X-Hub-Signature-256", h.cfg.WAAppSecret)
 	if !ok {
-		return false
+		return
 	}
-	got, err := hex.DecodeString(hexSum)
+	msgs, statuses, err := parseWhatsApp(body)
 	if err != nil {
-		return false
+		respond.Fail(c, http.StatusBadRequest, string(complaints.KindInvalid), "Format webhook WhatsApp tidak dikenal.", nil)
+		return
 	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	for _, st := range statuses {
+		slog.Info("whatsapp status callback", "status", st)
+	}
+	h.takeAll(c, msgs)
 }
 
 // waPayload is the part of a WhatsApp Business Cloud API webhook Aduan reads.
@@ -82,7 +92,7 @@ func parseWhatsApp(body []byte) (msgs []complaints.InboundMessage, statuses []st
 				if m.ID == "" || m.From == "" {
 					continue
 				}
-				in := complaints.InboundMessage{Channel: "whatsapp", ID: m.ID, From: m.From, Name: names[m.From], Type: m.Type}
+				in := complaints.InboundMessage{Channel: "whatsapp", ID: m.ID, From: m.From, Name: names[m.From], Type: domain.MessageKind(m.Type)}
 				if m.Type == "text" && m.Text != nil {
 					in.Text = m.Text.Body
 				}
@@ -94,32 +104,4 @@ func parseWhatsApp(body []byte) (msgs []complaints.InboundMessage, statuses []st
 		}
 	}
 	return msgs, statuses, nil
-}
-
-// smsPayload is what the SMS gateway posts, as JSON or as a form.
-type smsPayload struct {
-	From string `json:"from"`
-	Text string `json:"text"`
-	ID   string `json:"id"`
-}
-
-// parseSMS reads an SMS gateway's post: from, text and id, as JSON or form fields.
-func parseSMS(contentType string, body []byte) (complaints.InboundMessage, error) {
-	var p smsPayload
-	media, _, _ := mime.ParseMediaType(contentType)
-	if media == "application/json" || (media == "" && len(body) > 0 && body[0] == '{') {
-		if err := json.Unmarshal(body, &p); err != nil {
-			return complaints.InboundMessage{}, errMalformed
-		}
-	} else {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return complaints.InboundMessage{}, errMalformed
-		}
-		p = smsPayload{From: form.Get("from"), Text: form.Get("text"), ID: form.Get("id")}
-	}
-	if p.From == "" || p.ID == "" {
-		return complaints.InboundMessage{}, errMalformed
-	}
-	return complaints.InboundMessage{Channel: "sms", ID: p.ID, From: p.From, Type: "text", Text: p.Text}, nil
 }
