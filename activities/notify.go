@@ -193,7 +193,7 @@ func outgoing(row store.Notification) notify.Notification {
 	return notify.Notification{
 		ID: row.ID, DedupeKey: row.DedupeKey, Code: row.Code, Kind: row.Kind, Recipient: row.Recipient,
 		Channel: row.Channel, Address: row.Address.String, Template: row.Template, Text: row.Text,
-		DueAt: row.DueAt, Attempts: row.Attempts,
+		DueAt: row.DueAt, Attempts: row.Attempts, Mode: row.Mode,
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"aduan/domain"
+	"aduan/notify"
+	"aduan/store"
 )
 
 // InboundMessage is one message a citizen sent through a messaging provider.
@@ -63,10 +65,15 @@ type DeliveryStatus struct {
 	ErrorCode, ErrorTitle string
 }
 
-// TakeMessage routes one inbound message. A message from a number with no open complaint
-// starts one; from a number whose complaint waits for the complainant's reply it is that
-// reply; "YA"/"BELUM" to a published complaint is the complainant's feedback; any other
-// message is attached to the open complaint. The provider's message id makes a delivery
+// TakeMessage routes one inbound message; every message is kept, whatever it carries.
+// A message from a number with no open complaint starts one when it can (a text of ten
+// characters or more, a picture, a voice note); a greeting or a short text is kept with
+// the number, answered once a day with how to complain, and joins the complaint the
+// number opens next. From a number whose complaint waits for the complainant's reply it
+// is that reply; "YA"/"BELUM" (typed or a button) to a published complaint is the
+// complainant's feedback; any other message is attached to the open complaint. Only a
+// confirmed number routes (domain.RoutesReplies); a web complainant's number confirms
+// itself by sending the complaint's code. The provider's message id makes a delivery
 // that arrives twice count once. An error means the message could not be stored safely
 // and the provider should deliver it again (KindRateLimited: after RetryAfter).
 func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
@@ -75,29 +82,36 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		slog.Warn("inbound message from an unusable number ignored", "channel", m.Channel, "id", m.ID)
 		return nil
 	}
-	text := domain.CleanText(m.Text)
-	if (m.Type != "" && m.Type != domain.MessageText) || text == "" {
-		// Pictures, voice notes, locations: acknowledged, not yet read.
-		slog.Info("inbound message of an unsupported type acknowledged", "channel", m.Channel, "type", m.Type, "id", m.ID)
-		return nil
+	if m.Type == "" {
+		m.Type = domain.MessageText
 	}
+	text := domain.CleanText(m.Text)
 	if utf8.RuneCountInString(text) > domain.MaxIntakeText {
 		text = string([]rune(text)[:domain.MaxIntakeText])
 	}
-	open, found, err := s.db.OpenComplaintByPhone(ctx, phone)
+	if m.Type == domain.MessageText && text == "" {
+		slog.Info("empty inbound message ignored", "channel", m.Channel, "id", m.ID)
+		return nil
+	}
+	open, found, err := s.openComplaintOf(ctx, phone, text)
 	if err != nil {
 		return unavailable(err)
 	}
 	if !found {
 		return s.openByMessage(ctx, m, phone, text)
 	}
-	id, created, err := s.db.AddInboundMessage(ctx, open.Code, m.Channel, text, m.ID)
+	id, created, err := s.db.AddInbound(ctx, inboundRow(open.Code, phone, m, text))
 	if err != nil {
 		return unavailable(err)
 	}
+	if created && m.Type == domain.MessageOther {
+		if err := s.autoReplyOncePerDay(ctx, m, phone, "unsupported", notify.UnsupportedReply()); err != nil {
+			return err
+		}
+	}
 	if open.Status == domain.StatusPublished {
-		// "YA" / "BELUM": the answer to "did this solve your problem?".
-		if satisfied, ok := feedbackWords(text); ok && created {
+		// "YA" / "BELUM", typed or pressed: the answer to "did this solve your problem?".
+		if satisfied, ok := feedbackWords(text + " " + m.Button); ok && created {
 			if _, err := s.Feedback(ctx, open.Code, satisfied, text); KindOf(err) == KindUnavailable {
 				_ = s.db.ForgetMessage(ctx, id) // the provider's retry must find it new
 				return unavailable(errors.New("feedback could not be recorded"))
@@ -106,11 +120,12 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		return nil
 	}
 	if open.Status != domain.StatusAwaitingInfo {
-		slog.Info("inbound message attached to an open complaint", "code", open.Code, "channel", m.Channel)
+		slog.Info("inbound message attached to an open complaint", "code", open.Code, "channel", m.Channel, "kind", m.Type)
 		return nil
 	}
-	// The reply the complaint waits for. The Update's id comes from the provider's, so a
-	// repeated delivery (after a failure here) applies it once.
+	// The reply the complaint waits for (a text, a picture, a voice note, a location).
+	// The Update's id comes from the provider's, so a repeated delivery (after a failure
+	// here) applies it once.
 	reply := domain.ActionRequest{MessageID: id, Actor: complainant}
 	err = s.sendUpdate(ctx, open.Code, domain.ActionInfo, reply, "info:"+m.Channel+":"+m.ID)
 	if err != nil && !isRejection(err) {
@@ -119,7 +134,44 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 	return nil
 }
 
-// openByMessage starts a complaint from a message of a number with none open.
+// openComplaintOf finds the open complaint a number's message belongs to: the newest
+// with that number confirmed, or one whose code the message carries and that was made
+// with that very number (which confirms it).
+func (s *Service) openComplaintOf(ctx context.Context, phone, text string) (store.OpenComplaint, bool, error) {
+	open, found, err := s.db.OpenComplaintByPhone(ctx, phone)
+	if err != nil || found {
+		return open, found, err
+	}
+	code := domain.CodeIn(text)
+	if code == "" {
+		return open, false, nil
+	}
+	confirmed, err := s.db.ConfirmPhoneByCode(ctx, code, phone)
+	if err != nil || !confirmed {
+		return open, false, err
+	}
+	slog.Info("complainant's number confirmed by its code", "code", code)
+	return s.db.OpenComplaintByPhone(ctx, phone)
+}
+
+// opensComplaint reports whether a message from a number with none open is a complaint:
+// a text long enough, or a picture, video, document or voice note (from someone who
+// cannot type). A sticker, a lone location, a shared contact or a button is not.
+func opensComplaint(kind domain.MessageKind, text string) bool {
+	switch kind {
+	case domain.MessageImage, domain.MessageVideo, domain.MessageDocument, domain.MessageAudio:
+		return true
+	case domain.MessageText:
+		return !domain.IsTooShortForComplaint(text)
+	}
+	return false
+}
+
+// unattachedWindow is how long what a number sent before its complaint joins it.
+const unattachedWindow = 24 * time.Hour
+
+// openByMessage starts a complaint from a message of a number with none open, or keeps
+// the message with the number and answers it.
 func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string) error {
 	seen, err := s.db.ProviderMessageSeen(ctx, m.Channel, m.ID)
 	if err != nil {
@@ -130,13 +182,27 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 			return err
 		}
 	}
-	if utf8.RuneCountInString(text) < domain.MinIntakeText {
-		// "Halo" is not a complaint yet; the citizen is asked for more by the channel's
-		// auto-reply, configured at the provider.
-		slog.Info("inbound message too short to open a complaint", "channel", m.Channel, "id", m.ID)
-		return nil
+	if !opensComplaint(m.Type, text) {
+		_, created, err := s.db.AddInbound(ctx, inboundRow("", phone, m, text))
+		if err != nil {
+			return unavailable(err)
+		}
+		if !created {
+			return nil
+		}
+		slog.Info("inbound message kept until its number opens a complaint", "channel", m.Channel, "kind", m.Type)
+		reply, template := notify.GreetingReply(s.formURL()), "greeting"
+		if m.Type == domain.MessageOther {
+			reply, template = notify.UnsupportedReply(), "unsupported"
+		}
+		return s.autoReplyOncePerDay(ctx, m, phone, template, reply)
 	}
-	res, err := s.Intake(ctx, IntakeRequest{Channel: m.Channel, Text: text, Phone: phone, Name: m.Name}, nil, m.ID)
+	needsReview := m.Type != domain.MessageText && domain.IsTooShortForComplaint(text)
+	intakeText := text
+	if needsReview {
+		intakeText = strings.TrimSpace(notify.MediaOnlyText(m.Type) + " " + text)
+	}
+	res, err := s.intake(ctx, IntakeRequest{Channel: m.Channel, Text: intakeText, Phone: phone, Name: m.Name}, nil, m.ID, needsReview)
 	if KindOf(err) == KindInvalid {
 		slog.Warn("inbound message refused by intake", "channel", m.Channel, "id", m.ID, "fields", len(AsError(err).Fields))
 		return nil
@@ -144,7 +210,74 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 	if err != nil {
 		return err
 	}
-	slog.Info("complaint opened by message", "code", res.Code, "channel", m.Channel, "new", res.Created)
+	// What the number sent before (a greeting, a location) joins the complaint; a file
+	// is kept as the complaint's first message, its caption being the complaint's text.
+	if _, err := s.db.AttachUnattached(ctx, res.Code, phone, time.Now().Add(-unattachedWindow)); err != nil {
+		return unavailable(err)
+	}
+	if m.Media != nil {
+		if _, _, err := s.db.AddInbound(ctx, inboundRow(res.Code, phone, m, text)); err != nil {
+			return unavailable(err)
+		}
+	}
+	slog.Info("complaint opened by message", "code", res.Code, "channel", m.Channel, "kind", m.Type, "new", res.Created)
+	return nil
+}
+
+// inboundRow is a message as the store keeps it.
+func inboundRow(code, phone string, m InboundMessage, text string) store.Inbound {
+	in := store.Inbound{Code: code, FromPhone: phone, Channel: m.Channel, ProviderID: m.ID, Kind: m.Type, Text: text}
+	if m.Type == domain.MessageOther && text == "" {
+		in.Text = "(jenis pesan " + domain.CleanText(m.OtherType) + " tidak dapat dibaca)"
+	}
+	if l := m.Location; l != nil && validCoordinates(l.Latitude, l.Longitude) {
+		lat, lon := l.Latitude, l.Longitude
+		in.Latitude, in.Longitude = &lat, &lon
+		in.PlaceName, in.Address = domain.CleanText(l.Name), domain.CleanText(l.Address)
+	}
+	if md := m.Media; md != nil && m.Type.HasMedia() {
+		in.Media = &store.InboundMedia{Ref: domain.CleanText(md.Ref), MimeType: domain.CleanText(md.MimeType),
+			SHA256: domain.CleanText(md.SHA256), Filename: domain.CleanText(md.Filename), Voice: md.Voice}
+	}
+	return in
+}
+
+func validCoordinates(lat, lon float64) bool {
+	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 && !(lat == 0 && lon == 0)
+}
+
+// formURL is the web form's address, for the greeting reply ("" without a public URL).
+func (s *Service) formURL() string {
+	if s.cfg.PublicBaseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(s.cfg.PublicBaseURL, "/") + "/lapor"
+}
+
+// autoReplyOncePerDay answers a message that opened nothing, at most once per number per
+// day of the regency's calendar.
+func (s *Service) autoReplyOncePerDay(ctx context.Context, m InboundMessage, phone, template, text string) error {
+	policy, err := s.policy(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	ok, err := s.db.ClaimGreetingReply(ctx, phone, time.Now().In(policy.Location()))
+	if err != nil {
+		return unavailable(err)
+	}
+	if !ok {
+		return nil
+	}
+	return s.autoReply(ctx, m, phone, template, text)
+}
+
+// autoReply writes an automatic reply to the outbox; the worker sends it.
+func (s *Service) autoReply(ctx context.Context, m InboundMessage, phone, template, text string) error {
+	err := s.db.EnqueueAutoReply(ctx, store.AutoReply{Key: m.Channel + ":" + m.ID, Channel: m.Channel, Phone: phone,
+		Template: template, Text: text})
+	if err != nil {
+		return unavailable(err)
+	}
 	return nil
 }
 

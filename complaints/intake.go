@@ -87,6 +87,12 @@ func (r IntakeRequest) validate() map[string]string {
 // complaint (nil for the complainant's own channels). A repeated idempotency key returns
 // the complaint the first request made (Created false).
 func (s *Service) Intake(ctx context.Context, req IntakeRequest, takenBy *domain.Actor, key string) (IntakeResult, error) {
+	return s.intake(ctx, req, takenBy, key, false)
+}
+
+// intake is Intake; needsReview marks a complaint opened by a voice note or a picture
+// alone, which someone must listen to or look at.
+func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain.Actor, key string, needsReview bool) (IntakeResult, error) {
 	req.Normalize()
 	fields := req.validate()
 	if takenBy != nil && !domain.OneOf(req.Channel, domain.StaffChannels) {
@@ -150,6 +156,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
 		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: stageHead(in.Stage),
+		NeedsReview: needsReview,
 	})
 	if err != nil {
 		return IntakeResult{}, unavailable(err)

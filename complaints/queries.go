@@ -110,8 +110,22 @@ func (s *Service) staffView(ctx context.Context, viewer domain.Actor, row store.
 	if err != nil {
 		return StaffView{}, unavailable(err)
 	}
+	sent, err := s.db.SentToComplainant(ctx, row.Code)
+	if err != nil {
+		return StaffView{}, unavailable(err)
+	}
 	v := staffViewOf(viewer, row, events, messages)
 	v.Redactions = redactions
+	for _, n := range sent {
+		v.Outbox = append(v.Outbox, Sent{At: n.CreatedAt, Kind: n.Kind, Channel: n.Channel, SentVia: n.SentVia.String,
+			DeliveryStatus: n.DeliveryStatus, DeliveryError: n.DeliveryError.String, LastError: n.LastError.String,
+			Resend: n.Resend})
+		if !domain.SeesEverything(viewer) {
+			// A sender's error may quote what it was given; those who see no contacts see
+			// only the provider's verdict.
+			v.Outbox[len(v.Outbox)-1].LastError = ""
+		}
+	}
 	return v, nil
 }
 

@@ -43,7 +43,17 @@ type Store interface {
 	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
 	AddFeedback(ctx context.Context, code, channel string, satisfied bool, comment string) (int64, error)
 	ForgetMessage(ctx context.Context, id int64) error
+	AddInbound(ctx context.Context, in store.Inbound) (id int64, created bool, err error)
+	AttachUnattached(ctx context.Context, code, phone string, since time.Time) (int64, error)
+	ClaimGreetingReply(ctx context.Context, phone string, day time.Time) (bool, error)
+	EnqueueAutoReply(ctx context.Context, r store.AutoReply) error
+	ConfirmPhoneByCode(ctx context.Context, code, phone string) (bool, error)
+	SentToComplainant(ctx context.Context, code string) ([]store.Notification, error)
 	RecordDelivery(ctx context.Context, channel, ref, status string, at time.Time, errText string) (int64, error)
+
+	// A message's file (media.Store's PostgreSQL implementation reads the same blobs).
+	Media(ctx context.Context, id int64) (store.Media, error)
+	MediaBlob(ctx context.Context, id int64) ([]byte, error)
 }
 
 var _ Store = (*store.DB)(nil)

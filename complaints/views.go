@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"database/sql"
+	"fmt"
 	"time"
 
 	"aduan/domain"
@@ -34,6 +35,9 @@ type Summary struct {
 	UpdatedAt    time.Time
 	Deadline     *time.Time
 	Overdue      bool
+	// NeedsReview marks a new complaint opened by a voice note or a picture alone: the
+	// admin must listen or look before triage can say what it is about.
+	NeedsReview bool
 }
 
 // summaryOf is a list entry as viewer may see it.
@@ -43,6 +47,7 @@ func summaryOf(viewer domain.Actor, c store.Complaint) Summary {
 		Category: str(c.Category), Priority: str(c.Priority), Pokja: str(c.Pokja), Partner: str(c.Partner),
 		Kecamatan: str(c.Kecamatan), Desa: str(c.Desa), Confidential: c.Confidential, CreatedAt: c.CreatedAt,
 		UpdatedAt: c.UpdatedAt, Deadline: c.Deadline, Overdue: c.Overdue,
+		NeedsReview: c.NeedsReview && c.Status == domain.StatusReceived,
 	}
 	if c.Confidential && !domain.SeesEverything(viewer) {
 		v.Desa = "" // need to know: the village may identify a victim
@@ -69,12 +74,54 @@ type Event struct {
 	Note   string
 }
 
-// Message is what the complainant wrote after intake (a reply, a message on their channel).
+// Message is what the complainant wrote after intake (a reply, a message on their
+// channel): its text (a caption, a button's title), and a shared location or a file.
 type Message struct {
-	ID      int64
+	ID       int64
+	At       time.Time
+	Channel  string
+	Text     string
+	Kind     domain.MessageKind
+	Location *Location
+	Media    *MediaInfo
+}
+
+// Voice reports whether the message is a voice note.
+func (m Message) Voice() bool { return m.Media != nil && m.Media.Voice }
+
+// MediaInfo is what the complaint page shows of a message's file; the file itself is
+// opened with Service.Media.
+type MediaInfo struct {
+	ID       int64
+	Kind     domain.MessageKind
+	State    string // pending, stored or failed
+	MimeType string
+	Size     int64
+	Voice    bool
+	Filename string
+}
+
+// MapURL is the location on OpenStreetMap (a link; no map script on our pages).
+func (l Location) MapURL() string {
+	return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f",
+		l.Latitude, l.Longitude, l.Latitude, l.Longitude)
+}
+
+// Sent is a message sent to the complainant and what became of it (no address, no text).
+type Sent struct {
 	At      time.Time
+	Kind    domain.NotifyKind
 	Channel string
-	Text    string
+	// SentVia says how it went ("whatsapp:text", "whatsapp:template:<name>", "sms",
+	// "smtp", "log": only logged, nobody got it); "" while not sent.
+	SentVia string
+	// DeliveryStatus is the provider's last report (sent, delivered, read, failed), ""
+	// none; DeliveryError why it failed; LastError the sender's last error.
+	DeliveryStatus string
+	DeliveryError  string
+	LastError      string
+	// Resend marks a try made after an earlier one failed.
+	Resend bool
 }
 
 // StaffView is everything a staff user may see of one complaint.
@@ -107,6 +154,10 @@ type StaffView struct {
 	Messages       []Message
 	// Redactions, in the answer to publish, say what was taken out of the public text.
 	Redactions []domain.Redaction
+	// PhoneConfirmedBy says who vouched for the complainant's number (shown with it).
+	PhoneConfirmedBy string
+	// Outbox is what was sent to the complainant, oldest first.
+	Outbox []Sent
 }
 
 func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event, messages []store.Message) StaffView {
@@ -122,16 +173,31 @@ func staffViewOf(viewer domain.Actor, c store.Complaint, events []store.Event, m
 	full := domain.SeesEverything(viewer)
 	if full {
 		v.Name, v.Phone, v.Email = str(c.Name), str(c.Phone), str(c.Email)
+		v.PhoneConfirmedBy = str(c.PhoneConfirmedBy)
 	} else if c.Confidential {
 		// Need to know: a pokja or partner works from the admin's title and notes.
 		v.Text = Withheld
 	}
 	for _, m := range messages {
-		text := m.Text
-		if c.Confidential && !full {
-			text = Withheld
+		msg := Message{ID: m.ID, At: m.At, Channel: m.Channel, Text: m.Text, Kind: domain.MessageKind(m.Kind)}
+		if msg.Kind == "" {
+			msg.Kind = domain.MessageText
 		}
-		v.Messages = append(v.Messages, Message{ID: m.ID, At: m.At, Channel: m.Channel, Text: text})
+		if c.Confidential && !full {
+			// A confidential complaint's messages, places and files follow its text.
+			msg.Text = Withheld
+			v.Messages = append(v.Messages, msg)
+			continue
+		}
+		if m.Latitude.Valid && m.Longitude.Valid {
+			msg.Location = &Location{Latitude: m.Latitude.Float64, Longitude: m.Longitude.Float64,
+				Name: m.PlaceName.String, Address: m.PlaceAddress.String}
+		}
+		if m.MediaID.Valid {
+			msg.Media = &MediaInfo{ID: m.MediaID.Int64, Kind: domain.MessageKind(m.MediaKind.String), State: m.MediaState.String,
+				MimeType: m.MediaMimeType.String, Size: m.MediaSize.Int64, Voice: m.MediaVoice.Bool, Filename: m.MediaFilename.String}
+		}
+		v.Messages = append(v.Messages, msg)
 	}
 	for _, e := range events {
 		v.Events = append(v.Events, Event{Seq: e.Seq, At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action,

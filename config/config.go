@@ -110,14 +110,46 @@ type WhatsApp struct {
 // SenderOn reports whether messages to complainants go out through the Cloud API.
 func (w WhatsApp) SenderOn() bool { return w.PhoneNumberID != "" && w.Token != "" }
 
-// SMS is the SMS gateway: its webhook (messages in) and the sender.
+// SMS is the SMS gateway: its webhook (messages in) and the sender. Provider chooses the
+// sender: the generic HTTP gateway, SMS Gateway for Android (a phone with the regency's
+// SIM) or Twilio; each provider's settings are read only with it.
 type SMS struct {
-	// Secret opens the webhook (none: closed).
+	// Provider is generic, android or twilio.
+	Provider string `env:"ADUAN_SMS_PROVIDER" envDefault:"generic"`
+	// Secret opens the generic gateway's webhook (none: closed), whatever the provider.
 	Secret string `env:"ADUAN_SMS_SECRET" secret:"true"`
-	// GatewayURL turns the sender on (none: the log); APIKey is its optional bearer token.
+	// GatewayURL turns the generic sender on (none: the log); APIKey is its optional
+	// bearer token.
 	GatewayURL string `env:"ADUAN_SMS_GATEWAY_URL"`
 	APIKey     string `env:"ADUAN_SMS_API_KEY" secret:"true"`
+
+	// AndroidURL is SMS Gateway for Android's API: the phone's local server
+	// (http://192.168.1.10:8080) or the cloud or private server
+	// (https://api.sms-gate.app/3rdparty/v1); AndroidUser and AndroidPassword its basic
+	// authentication. AndroidWebhookKey is the app's webhook signing key (none: the
+	// /webhooks/sms/android webhook is closed).
+	AndroidURL        string `env:"ADUAN_SMS_ANDROID_URL"`
+	AndroidUser       string `env:"ADUAN_SMS_ANDROID_USER"`
+	AndroidPassword   string `env:"ADUAN_SMS_ANDROID_PASSWORD" secret:"true"`
+	AndroidWebhookKey string `env:"ADUAN_SMS_ANDROID_WEBHOOK_KEY" secret:"true"`
+
+	// TwilioAccountSID and TwilioAuthToken are the Twilio account's credentials (the
+	// token also checks the webhooks' X-Twilio-Signature); the messages go out from
+	// TwilioFrom or through TwilioMessagingServiceSID (one of them).
+	TwilioAccountSID          string `env:"ADUAN_TWILIO_ACCOUNT_SID"`
+	TwilioAuthToken           string `env:"ADUAN_TWILIO_AUTH_TOKEN" secret:"true"`
+	TwilioFrom                string `env:"ADUAN_TWILIO_FROM"`
+	TwilioMessagingServiceSID string `env:"ADUAN_TWILIO_MESSAGING_SERVICE_SID"`
+	// TwilioAPIBase is Twilio's REST API (a stand-in's in tests).
+	TwilioAPIBase string `env:"ADUAN_TWILIO_API_BASE" envDefault:"https://api.twilio.com"`
 }
+
+// SMS providers (SMS.Provider).
+const (
+	SMSGeneric = "generic"
+	SMSAndroid = "android"
+	SMSTwilio  = "twilio"
+)
 
 // SMTP is the mail server of staff e-mail notifications (no Addr: the log).
 type SMTP struct {
@@ -396,9 +428,7 @@ func (c Config) validate(v *validator) {
 	v.pair("ADUAN_WA_PHONE_NUMBER_ID", wa.PhoneNumberID, "ADUAN_WA_TOKEN", wa.Token)
 	v.webURL("ADUAN_WA_API_BASE", wa.APIBase)
 
-	sms := c.SMS
-	v.webURL("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL)
-	v.needs("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL, "ADUAN_SMS_API_KEY")
+	c.validateSMS(v)
 
 	m := c.SMTP
 	v.hostPort("ADUAN_SMTP_ADDR", m.Addr)
@@ -424,4 +454,90 @@ func (c Config) validate(v *validator) {
 	if v.set["ADUAN_WP_CATEGORY_ID"] && p.WordPressCategoryID <= 0 {
 		v.add("ADUAN_WP_CATEGORY_ID", "%d must be more than 0", p.WordPressCategoryID)
 	}
+}
+
+// validateSMS checks the SMS group: a known provider, that provider's settings whole, and
+// no other provider's sender settings (which would be silently ignored).
+func (c Config) validateSMS(v *validator) {
+	sms := c.SMS
+	generic := []string{"ADUAN_SMS_GATEWAY_URL", "ADUAN_SMS_API_KEY"}
+	android := []string{"ADUAN_SMS_ANDROID_URL", "ADUAN_SMS_ANDROID_USER", "ADUAN_SMS_ANDROID_PASSWORD",
+		"ADUAN_SMS_ANDROID_WEBHOOK_KEY"}
+	twilio := []string{"ADUAN_TWILIO_ACCOUNT_SID", "ADUAN_TWILIO_AUTH_TOKEN", "ADUAN_TWILIO_FROM",
+		"ADUAN_TWILIO_MESSAGING_SERVICE_SID", "ADUAN_TWILIO_API_BASE"}
+	// onlyWith refuses the settings of a provider other than the one chosen.
+	onlyWith := func(provider string, keys []string) {
+		if sms.Provider == provider {
+			return
+		}
+		for _, k := range keys {
+			if v.set[k] {
+				v.add(k, "is set, but ADUAN_SMS_PROVIDER is %s, not %s", sms.Provider, provider)
+			}
+		}
+	}
+	switch sms.Provider {
+	case SMSGeneric, SMSAndroid, SMSTwilio:
+	default:
+		v.add("ADUAN_SMS_PROVIDER", "%q is not generic, android or twilio", sms.Provider)
+		return
+	}
+	onlyWith(SMSGeneric, generic)
+	onlyWith(SMSAndroid, android)
+	onlyWith(SMSTwilio, twilio)
+
+	switch sms.Provider {
+	case SMSGeneric:
+		v.webURL("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL)
+		v.needs("ADUAN_SMS_GATEWAY_URL", sms.GatewayURL, "ADUAN_SMS_API_KEY")
+	case SMSAndroid:
+		required := func(key, val string) {
+			if val == "" {
+				v.add(key, "not set, but ADUAN_SMS_PROVIDER is android")
+			}
+		}
+		required("ADUAN_SMS_ANDROID_URL", sms.AndroidURL)
+		v.webURL("ADUAN_SMS_ANDROID_URL", sms.AndroidURL)
+		required("ADUAN_SMS_ANDROID_USER", sms.AndroidUser)
+		required("ADUAN_SMS_ANDROID_PASSWORD", sms.AndroidPassword)
+	case SMSTwilio:
+		required := func(key, val string) {
+			if val == "" {
+				v.add(key, "not set, but ADUAN_SMS_PROVIDER is twilio")
+			}
+		}
+		required("ADUAN_TWILIO_ACCOUNT_SID", sms.TwilioAccountSID)
+		if sms.TwilioAccountSID != "" && !twilioSID("AC", sms.TwilioAccountSID) {
+			v.add("ADUAN_TWILIO_ACCOUNT_SID", "%q is not an account SID (AC and 32 hexadecimal digits)", sms.TwilioAccountSID)
+		}
+		required("ADUAN_TWILIO_AUTH_TOKEN", sms.TwilioAuthToken)
+		switch from, svc := sms.TwilioFrom, sms.TwilioMessagingServiceSID; {
+		case from == "" && svc == "":
+			v.add("ADUAN_TWILIO_FROM", "not set, nor ADUAN_TWILIO_MESSAGING_SERVICE_SID; set one of them")
+		case from != "" && svc != "":
+			v.add("ADUAN_TWILIO_MESSAGING_SERVICE_SID", "is set, and so is ADUAN_TWILIO_FROM; set one of them")
+		case svc != "" && !twilioSID("MG", svc):
+			v.add("ADUAN_TWILIO_MESSAGING_SERVICE_SID", "%q is not a messaging service SID (MG and 32 hexadecimal digits)", svc)
+		}
+		v.webURL("ADUAN_TWILIO_API_BASE", sms.TwilioAPIBase)
+		// Twilio signs its webhooks with the URL it was given: Aduan checks them against
+		// ADUAN_PUBLIC_URL, never against the request's own Host header.
+		if !v.set["ADUAN_PUBLIC_URL"] {
+			v.add("ADUAN_PUBLIC_URL", "not set, but ADUAN_SMS_PROVIDER is twilio (its webhooks are signed with the public URL)")
+		}
+	}
+}
+
+// twilioSID reports whether s is a Twilio SID: the prefix and 32 hexadecimal digits.
+func twilioSID(prefix, s string) bool {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok || len(rest) != 32 {
+		return false
+	}
+	for _, r := range rest {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }

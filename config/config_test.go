@@ -20,6 +20,7 @@ func TestDefaults(t *testing.T) {
 		HTTP:     HTTP{Addr: ":8080", PublicURL: "http://localhost:8080", IntakePerMinute: 20, IntakeBurst: 10},
 		Worker:   Worker{StickyCache: 1000},
 		WhatsApp: WhatsApp{APIBase: "https://graph.facebook.com/v21.0", TemplateUpdate: "aduan_pembaruan", TemplateLanguage: "id"},
+		SMS:      SMS{Provider: "generic", TwilioAPIBase: "https://api.twilio.com"},
 		SMTP:     SMTP{From: "aduan@localhost"},
 		fromEnv:  map[string]bool{},
 	}
@@ -264,5 +265,109 @@ func TestREADME(t *testing.T) {
 		if !strings.Contains(section, "`"+v+"`") {
 			t.Errorf("README \"Configuration\" does not mention `%s`", v)
 		}
+	}
+}
+
+const (
+	twilioAccount = "AC0123456789abcdef0123456789abcdef"
+	twilioService = "MG0123456789abcdef0123456789abcdef"
+)
+
+// TestSMSProviders: ADUAN_SMS_PROVIDER chooses one sender; its settings must be whole and
+// another provider's are refused, each problem naming its variable.
+func TestSMSProviders(t *testing.T) {
+	android := map[string]string{"ADUAN_SMS_PROVIDER": "android", "ADUAN_SMS_ANDROID_URL": "http://192.168.1.10:8080",
+		"ADUAN_SMS_ANDROID_USER": "sms", "ADUAN_SMS_ANDROID_PASSWORD": "rahasia", "ADUAN_SMS_ANDROID_WEBHOOK_KEY": "kunci"}
+	twilio := map[string]string{"ADUAN_SMS_PROVIDER": "twilio", "ADUAN_PUBLIC_URL": "https://aduan.mamujukab.go.id",
+		"ADUAN_TWILIO_ACCOUNT_SID": twilioAccount, "ADUAN_TWILIO_AUTH_TOKEN": "token", "ADUAN_TWILIO_FROM": "+15005550006"}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				delete(m, kv[i])
+			} else {
+				m[kv[i]] = kv[i+1]
+			}
+		}
+		return m
+	}
+
+	c, err := Parse(android)
+	if err != nil || c.SMS.Provider != SMSAndroid || c.SMS.AndroidURL != "http://192.168.1.10:8080" || c.SMS.AndroidWebhookKey != "kunci" {
+		t.Errorf("android: %+v %v", c.SMS, err)
+	}
+	// The generic gateway's webhook secret may stay (make run sets a demo one).
+	if probs := problems(t, with(android, "ADUAN_SMS_SECRET", "s", "ADUAN_SMS_ANDROID_WEBHOOK_KEY", "")); probs != nil {
+		t.Errorf("android with the generic webhook's secret, without a webhook key: %q", probs)
+	}
+	c, err = Parse(twilio)
+	if err != nil || c.SMS.Provider != SMSTwilio || c.SMS.TwilioAPIBase != "https://api.twilio.com" || c.SMS.TwilioFrom != "+15005550006" {
+		t.Errorf("twilio: %+v %v", c.SMS, err)
+	}
+	if probs := problems(t, with(twilio, "ADUAN_TWILIO_FROM", "", "ADUAN_TWILIO_MESSAGING_SERVICE_SID", twilioService)); probs != nil {
+		t.Errorf("twilio through a messaging service: %q", probs)
+	}
+
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"ADUAN_SMS_PROVIDER": "nexmo"}, `ADUAN_SMS_PROVIDER: "nexmo" is not generic, android or twilio`},
+		{with(android, "ADUAN_SMS_ANDROID_URL", ""), "ADUAN_SMS_ANDROID_URL: not set, but ADUAN_SMS_PROVIDER is android"},
+		{with(android, "ADUAN_SMS_ANDROID_URL", "192.168.1.10:8080"), `ADUAN_SMS_ANDROID_URL: "192.168.1.10:8080" is not an http:// or https:// URL`},
+		{with(android, "ADUAN_SMS_ANDROID_USER", ""), "ADUAN_SMS_ANDROID_USER: not set, but ADUAN_SMS_PROVIDER is android"},
+		{with(android, "ADUAN_SMS_ANDROID_PASSWORD", ""), "ADUAN_SMS_ANDROID_PASSWORD: not set, but ADUAN_SMS_PROVIDER is android"},
+		{with(android, "ADUAN_SMS_GATEWAY_URL", "https://sms.example/send"),
+			"ADUAN_SMS_GATEWAY_URL: is set, but ADUAN_SMS_PROVIDER is android, not generic"},
+		{with(android, "ADUAN_TWILIO_AUTH_TOKEN", "t"), "ADUAN_TWILIO_AUTH_TOKEN: is set, but ADUAN_SMS_PROVIDER is android, not twilio"},
+		{map[string]string{"ADUAN_SMS_ANDROID_URL": "http://192.168.1.10:8080"},
+			"ADUAN_SMS_ANDROID_URL: is set, but ADUAN_SMS_PROVIDER is generic, not android"},
+		{map[string]string{"ADUAN_SMS_ANDROID_WEBHOOK_KEY": "k"},
+			"ADUAN_SMS_ANDROID_WEBHOOK_KEY: is set, but ADUAN_SMS_PROVIDER is generic, not android"},
+		{with(twilio, "ADUAN_TWILIO_ACCOUNT_SID", ""), "ADUAN_TWILIO_ACCOUNT_SID: not set, but ADUAN_SMS_PROVIDER is twilio"},
+		{with(twilio, "ADUAN_TWILIO_ACCOUNT_SID", "AC123"), `ADUAN_TWILIO_ACCOUNT_SID: "AC123" is not an account SID`},
+		{with(twilio, "ADUAN_TWILIO_AUTH_TOKEN", ""), "ADUAN_TWILIO_AUTH_TOKEN: not set, but ADUAN_SMS_PROVIDER is twilio"},
+		{with(twilio, "ADUAN_TWILIO_FROM", ""), "ADUAN_TWILIO_FROM: not set, nor ADUAN_TWILIO_MESSAGING_SERVICE_SID; set one of them"},
+		{with(twilio, "ADUAN_TWILIO_MESSAGING_SERVICE_SID", twilioService),
+			"ADUAN_TWILIO_MESSAGING_SERVICE_SID: is set, and so is ADUAN_TWILIO_FROM; set one of them"},
+		{with(twilio, "ADUAN_TWILIO_FROM", "", "ADUAN_TWILIO_MESSAGING_SERVICE_SID", "MG1"),
+			`ADUAN_TWILIO_MESSAGING_SERVICE_SID: "MG1" is not a messaging service SID`},
+		{with(twilio, "ADUAN_TWILIO_API_BASE", "api.twilio.com"), `ADUAN_TWILIO_API_BASE: "api.twilio.com" is not an http`},
+		{with(twilio, "ADUAN_PUBLIC_URL", ""), "ADUAN_PUBLIC_URL: not set, but ADUAN_SMS_PROVIDER is twilio"},
+		{with(twilio, "ADUAN_SMS_API_KEY", "k"), "ADUAN_SMS_API_KEY: is set, but ADUAN_SMS_PROVIDER is twilio, not generic"},
+		{map[string]string{"ADUAN_TWILIO_FROM": "+15005550006"}, "ADUAN_TWILIO_FROM: is set, but ADUAN_SMS_PROVIDER is generic, not twilio"},
+	} {
+		probs := problems(t, tc.env)
+		if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), tc.want) {
+			t.Errorf("%v: problems %q, want one starting %q", tc.env, probs, tc.want)
+		}
+	}
+
+	// `aduan config` masks the providers' secrets.
+	c, err = Parse(with(twilio, "ADUAN_TWILIO_AUTH_TOKEN", "twilio-token-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Parse(with(android, "ADUAN_SMS_ANDROID_PASSWORD", "android-pass-12", "ADUAN_SMS_ANDROID_WEBHOOK_KEY", "android-key-13"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"twilio-token-11", "android-pass-12", "android-key-13"} {
+		if strings.Contains(b.String(), s) {
+			t.Errorf("the printed settings show the secret %q:\n%s", s, b.String())
+		}
+	}
+	if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), "ADUAN_TWILIO_ACCOUNT_SID = "+twilioAccount) {
+		t.Errorf("the account SID is not a secret:\n%s", b.String())
 	}
 }

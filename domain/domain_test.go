@@ -76,3 +76,21 @@ func TestSensitiveCategories(t *testing.T) {
 		}
 	}
 }
+
+func TestGreetingsDoNotOpenComplaints(t *testing.T) {
+	for _, s := range []string{"Halo", "Assalamualaikum", "Assalamu'alaikum wr. wb.", "Selamat pagi pak", "Pagi bu, permisi 🙏",
+		"Halo min, ada orang?", "P", "tes tes"} {
+		if !IsTooShortForComplaint(s) {
+			t.Errorf("%q opens a complaint", s)
+		}
+	}
+	for _, s := range []string{"Pagi pak, bantuan beras belum sampai di Desa Bebanga", "Tenda bocor di Kalukku",
+		"Air bersih habis", "Halo, jembatan putus"} {
+		if IsTooShortForComplaint(s) {
+			t.Errorf("%q does not open a complaint", s)
+		}
+	}
+	if IsGreeting("") || IsGreeting("🙏") {
+		t.Error("an empty or emoji-only text is not a greeting (it is too short)")
+	}
+}

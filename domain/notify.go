@@ -38,6 +38,9 @@ const (
 	// NotifyDuplicate tells a complainant whose complaint was merged into another which
 	// one carries theirs (complaints.duplicate_of).
 	NotifyDuplicate NotifyKind = "duplicate"
+	// NotifyAutoReply answers a citizen's message that opened nothing: a greeting, a kind
+	// of message Aduan cannot use, a file too large. It belongs to no complaint.
+	NotifyAutoReply NotifyKind = "auto_reply"
 )
 
 // NotifyRequest asks the notify activity to write notifications to the outbox and

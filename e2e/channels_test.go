@@ -200,8 +200,8 @@ func TestSMSIntakeAndDuplicates(t *testing.T) {
 	}
 }
 
-// TestProviderCallbacksAcknowledged: status callbacks and unsupported message types are
-// answered 200 and create nothing; a bad signature is refused.
+// TestProviderCallbacksAcknowledged: a status callback is answered 200 and creates
+// nothing; a picture alone opens a complaint marked for a look; a bad signature is refused.
 func TestProviderCallbacksAcknowledged(t *testing.T) {
 	t.Parallel()
 	base := channelServer(t, nil)
@@ -210,12 +210,17 @@ func TestProviderCallbacksAcknowledged(t *testing.T) {
 	if st, body := postSigned(t, base, "/webhooks/whatsapp", "X-Hub-Signature-256", waSecret, "application/json", statusBody); st != 200 {
 		t.Fatalf("status callback: %d %s", st, body)
 	}
-	image := []byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"from":"` + phone + `","id":"wamid.I` + randomHex(4) + `","type":"image","image":{"id":"x"}}]}}]}]}`)
+	if codes := complaintsOf(t, phone); len(codes) != 0 {
+		t.Errorf("a status callback created %v", codes)
+	}
+	// A picture without a caption is a complaint from someone who did not type: opened,
+	// and marked for a look.
+	image := []byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"from":"` + phone + `","id":"wamid.I` + randomHex(4) + `","type":"image","image":{"id":"x","mime_type":"image/jpeg"}}]}}]}]}`)
 	if st, _ := postSigned(t, base, "/webhooks/whatsapp", "X-Hub-Signature-256", waSecret, "application/json", image); st != 200 {
 		t.Fatalf("image: %d", st)
 	}
-	if codes := complaintsOf(t, phone); len(codes) != 0 {
-		t.Errorf("callbacks created %v", codes)
+	if codes := complaintsOf(t, phone); len(codes) != 1 || !view(t, "admin", codes[0]).NeedsReview {
+		t.Errorf("a picture alone opened %v, want one complaint needing a look", codes)
 	}
 	if st, _ := postSigned(t, base, "/webhooks/whatsapp", "X-Hub-Signature-256", "wrong-secret", "application/json", waMessage(phone, "wamid.Z", "Pesan dengan tanda tangan palsu")); st != http.StatusUnauthorized {
 		t.Errorf("forged signature: %d", st)

@@ -234,13 +234,40 @@ type staffView struct {
 	AllowedActions   []string   `json:"allowed_actions"`
 	Events           []event    `json:"events"`
 	Messages         []message  `json:"messages"`
+	NeedsReview      bool       `json:"needs_review"`
+	PhoneConfirmedBy string     `json:"phone_confirmed_by"`
+	Outbox           []sentView `json:"outbox"`
 }
 
 // message is something the complainant wrote after intake.
 type message struct {
-	ID      int64  `json:"id"`
-	Channel string `json:"channel"`
-	Text    string `json:"text"`
+	ID       int64  `json:"id"`
+	Channel  string `json:"channel"`
+	Text     string `json:"text"`
+	Kind     string `json:"kind"`
+	Location *struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+		Name      string  `json:"name"`
+		Address   string  `json:"address"`
+		MapURL    string  `json:"map_url"`
+	} `json:"location"`
+	Media *struct {
+		ID       int64  `json:"id"`
+		State    string `json:"state"`
+		MimeType string `json:"mime_type"`
+		Voice    bool   `json:"voice"`
+		URL      string `json:"url"`
+	} `json:"media"`
+}
+
+// sentView is a message sent to the complainant, with what became of it.
+type sentView struct {
+	Kind           string `json:"kind"`
+	Channel        string `json:"channel"`
+	SentVia        string `json:"sent_via"`
+	DeliveryStatus string `json:"delivery_status"`
+	DeliveryError  string `json:"delivery_error"`
 }
 
 // lastMessage is the complainant's newest message.

@@ -27,6 +27,7 @@ import (
 	"aduan/bench"
 	"aduan/complaints"
 	"aduan/demo"
+	"aduan/notify"
 	"aduan/store"
 	"aduan/worker"
 )
@@ -222,7 +223,14 @@ func run(m *testing.M) int {
 
 	// The worker, the relay and the acknowledger, as runWorkerUntil wires them.
 	taskQueue = "aduan-e2e-" + randomHex(4)
-	notifier := &activities.Notifier{DB: testDB, BaseURL: "http://test"}
+	// Its senders talk to a stand-in of the providers, so the tests see what a
+	// complainant receives (automatic replies, resends, buttons).
+	sink = newFakeProviders()
+	defer sink.srv.Close()
+	notifier := &activities.Notifier{DB: testDB, BaseURL: "http://test", Senders: notify.NewSenders(notify.Settings{
+		WhatsApp: notify.WhatsAppConfig{APIBase: sink.srv.URL + "/wa/v21.0", PhoneNumberID: e2eWAPhoneID, Token: e2eWAToken},
+		SMS:      notify.SMSConfig{URL: sink.srv.URL + "/sms/send", APIKey: e2eSMSKey},
+	}, testDB.LastInbound)}
 	w := worker.New(tc, testDB, taskQueue, notifier)
 	if err := w.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start worker:", err)
@@ -233,7 +241,8 @@ func run(m *testing.M) int {
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
-		worker.RunBackground(rctx, tc, testDB, taskQueue, notifier, 5*time.Second)
+		worker.RunBackground(rctx, tc, testDB, taskQueue, notifier, 5*time.Second,
+			worker.WithWhatsAppMedia(sink.srv.URL+"/wa/v21.0", e2eWAToken))
 	}()
 	defer func() { rcancel(); <-relayDone }()
 

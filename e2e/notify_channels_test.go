@@ -5,11 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,63 +15,11 @@ import (
 	"aduan/store"
 )
 
-// fakeProviders stands in for the WhatsApp Cloud API and an SMS gateway on one local
-// server, recording every request.
-type fakeProviders struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	reqs []providerCall
-}
-
-type providerCall struct {
-	Path          string
-	Authorization string
-	Body          map[string]any
-	Ref           string
-}
-
-const (
-	e2eWAPhoneID = "109876543210"
-	e2eWAToken   = "e2e-wa-token"
-	e2eSMSKey    = "e2e-sms-key"
-)
-
 func startProviders(t *testing.T) *fakeProviders {
 	t.Helper()
-	f := &fakeProviders{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		if r.Method != http.MethodPost || json.Unmarshal(raw, &body) != nil {
-			http.Error(w, `{"error":"bad request"}`, http.StatusBadRequest)
-			return
-		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		call := providerCall{Path: r.URL.Path, Authorization: r.Header.Get("Authorization"), Body: body}
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/wa/v21.0/" + e2eWAPhoneID + "/messages":
-			call.Ref = fmt.Sprintf("wamid.e2e%d", len(f.reqs)+1)
-			fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`,
-				body["to"], body["to"], call.Ref)
-		case "/sms/send":
-			call.Ref = fmt.Sprintf("sms-e2e-%d", len(f.reqs)+1)
-			fmt.Fprintf(w, `{"status":"queued","message_id":%q}`, call.Ref)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, `{"error":"no such endpoint"}`)
-		}
-		f.reqs = append(f.reqs, call)
-	}))
+	f := newFakeProviders()
 	t.Cleanup(f.srv.Close)
 	return f
-}
-
-func (f *fakeProviders) calls() []providerCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]providerCall(nil), f.reqs...)
 }
 
 func complainantRowOf(t testing.TB, key string) store.Notification {

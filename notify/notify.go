@@ -48,7 +48,17 @@ type Notification struct {
 	DueAt    time.Time
 	// Attempts is how many deliveries were tried before this one.
 	Attempts int
+	// Mode forces a WhatsApp message's form: ModeText (an automatic reply inside the
+	// window the citizen just opened) or ModeTemplate (a resend after free text failed);
+	// "" lets the sender choose by the window.
+	Mode string
 }
+
+// Modes of a WhatsApp notification (Notification.Mode).
+const (
+	ModeText     = "text"
+	ModeTemplate = "template"
+)
 
 // Sender delivers one notification. It must be safe for concurrent use. An error means
 // the notification was not delivered and may be tried again; wrap it with Permanent when
@@ -125,9 +135,25 @@ type Settings struct {
 	SMTP SMTPConfig
 	// WhatsApp delivers WhatsApp messages when its PhoneNumberID and Token are set.
 	WhatsApp WhatsAppConfig
-	// SMS delivers SMS through the gateway when its URL is set.
+	// SMS delivers SMS through the generic gateway when its URL is set (SMSProvider
+	// "generic" or "").
 	SMS SMSConfig
+	// SMSProvider chooses the SMS sender: SMSGeneric (or ""), SMSAndroid or SMSTwilio.
+	SMSProvider string
+	// SMSAndroid delivers SMS through SMS Gateway for Android when SMSProvider is
+	// SMSAndroid and its URL is set.
+	SMSAndroid AndroidSMSConfig
+	// SMSTwilio delivers SMS through Twilio when SMSProvider is SMSTwilio and its
+	// AccountSID and AuthToken are set.
+	SMSTwilio TwilioSMSConfig
 }
+
+// SMS providers (Settings.SMSProvider).
+const (
+	SMSGeneric = "generic"
+	SMSAndroid = "android"
+	SMSTwilio  = "twilio"
+)
 
 // NewSenders builds the senders of s:
 //   - e-mail through SMTP when s.SMTP.Addr is set (from "aduan@localhost" when
@@ -135,7 +161,9 @@ type Settings struct {
 //   - WhatsApp through the WhatsApp Business Cloud API when s.WhatsApp.PhoneNumberID and
 //     s.WhatsApp.Token are set; lastInbound chooses between free-form text and the
 //     template (nil: always the template);
-//   - SMS through the HTTP gateway at s.SMS.URL when it is set;
+//   - SMS, by s.SMSProvider: through the generic HTTP gateway at s.SMS.URL when it is
+//     set, SMS Gateway for Android at s.SMSAndroid.URL when it is set, or Twilio when
+//     s.SMSTwilio.AccountSID and AuthToken are set;
 //
 // each otherwise to the log, which records the row as sent with sent_via 'log': due,
 // but delivered to nobody.
@@ -160,10 +188,15 @@ func NewSenders(s Settings, lastInbound LastInboundFunc) Senders {
 	} else {
 		slog.Info("notify: no WhatsApp Cloud API phone number and token configured; WhatsApp notifications are logged, not sent")
 	}
-	if s.SMS.URL != "" {
+	switch {
+	case s.SMSProvider == SMSAndroid && s.SMSAndroid.URL != "":
+		out[ChannelSMS] = &AndroidSMSSender{Config: s.SMSAndroid}
+	case s.SMSProvider == SMSTwilio && s.SMSTwilio.AccountSID != "" && s.SMSTwilio.AuthToken != "":
+		out[ChannelSMS] = &TwilioSMSSender{Config: s.SMSTwilio}
+	case (s.SMSProvider == "" || s.SMSProvider == SMSGeneric) && s.SMS.URL != "":
 		out[ChannelSMS] = &SMSSender{Config: s.SMS}
-	} else {
-		slog.Info("notify: no SMS gateway configured; SMS notifications are logged, not sent")
+	default:
+		slog.Info("notify: no SMS gateway configured; SMS notifications are logged, not sent", "provider", s.SMSProvider)
 	}
 	return out
 }

@@ -182,17 +182,17 @@ func (w *WhatsAppSender) SendReceipt(ctx context.Context, n Notification) (Recei
 		lg.WarnContext(ctx, "whatsapp: invalid phone number; not sent", "id", n.ID, "code", n.Code)
 		return Receipt{}, Permanent(errors.New("whatsapp: invalid phone number"))
 	}
-	open, err := w.windowOpen(ctx, cfg, n.Code)
-	if err != nil {
-		return Receipt{}, fmt.Errorf("whatsapp: last inbound message of %s: %w", n.Code, err)
+	open := n.Mode == ModeText
+	if n.Mode == "" {
+		var err error
+		if open, err = w.windowOpen(ctx, cfg, n.Code); err != nil {
+			return Receipt{}, fmt.Errorf("whatsapp: last inbound message of %s: %w", n.Code, err)
+		}
 	}
 	if open {
-		var p waText
-		p.MessagingProduct, p.RecipientType, p.To, p.Type = "whatsapp", "individual", to, "text"
-		p.Text.Body = CutKeepingLink(n.Text, 4096)
-		rc, err := w.post(ctx, cfg, lg, n, to, p, "whatsapp:text")
+		rc, err := w.post(ctx, cfg, lg, n, to, freeForm(to, n), "whatsapp:text")
 		var we *WhatsAppError
-		if !errors.As(err, &we) || we.Code != waReengagement {
+		if !errors.As(err, &we) || we.Code != waReengagement || n.Mode == ModeText {
 			return rc, err
 		}
 		// The window had closed after all: the template says it.
@@ -204,6 +204,60 @@ func (w *WhatsAppSender) SendReceipt(ctx context.Context, n Notification) (Recei
 	p.Template.Language.Code = cfg.TemplateLanguage
 	p.Template.Components = []waComponent{{Type: "body", Parameters: []waParameter{{Type: "text", Text: TemplateParam(n.Text, cfg.TemplateParamMax)}}}}
 	return w.post(ctx, cfg, lg, n, to, p, "whatsapp:template:"+cfg.TemplateUpdate)
+}
+
+// freeForm is n as a message inside the window: the published answer, which asks "was
+// your problem solved?", with the two reply buttons YA and BELUM (their ids are the words
+// TakeMessage reads, so a press counts as the typed word); anything else as text.
+func freeForm(to string, n Notification) any {
+	if n.Kind == domain.NotifyAnswer && len([]rune(n.Text)) <= waInteractiveBodyMax {
+		var p waInteractive
+		p.MessagingProduct, p.RecipientType, p.To, p.Type = "whatsapp", "individual", to, "interactive"
+		p.Interactive.Type = "button"
+		p.Interactive.Body.Text = n.Text
+		for _, b := range FeedbackButtons {
+			var x waButton
+			x.Type, x.Reply.ID, x.Reply.Title = "reply", b, b
+			p.Interactive.Action.Buttons = append(p.Interactive.Action.Buttons, x)
+		}
+		return p
+	}
+	var p waText
+	p.MessagingProduct, p.RecipientType, p.To, p.Type = "whatsapp", "individual", to, "text"
+	p.Text.Body = CutKeepingLink(n.Text, 4096)
+	return p
+}
+
+// FeedbackButtons are the reply buttons of the published answer: their ids and titles
+// are the words the complainant could type.
+var FeedbackButtons = []string{"YA", "BELUM"}
+
+// waInteractiveBodyMax is the Cloud API's limit on an interactive message's body.
+const waInteractiveBodyMax = 1024
+
+// waInteractive is a message with reply buttons.
+type waInteractive struct {
+	MessagingProduct string `json:"messaging_product"`
+	RecipientType    string `json:"recipient_type"`
+	To               string `json:"to"`
+	Type             string `json:"type"`
+	Interactive      struct {
+		Type string `json:"type"`
+		Body struct {
+			Text string `json:"text"`
+		} `json:"body"`
+		Action struct {
+			Buttons []waButton `json:"buttons"`
+		} `json:"action"`
+	} `json:"interactive"`
+}
+
+type waButton struct {
+	Type  string `json:"type"`
+	Reply struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"reply"`
 }
 
 // TemplateParam is text as a template parameter may carry it: on one line (WhatsApp

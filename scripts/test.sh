@@ -36,3 +36,5 @@ go test -count=1 -timeout 20m "$@" ./...
 echo "==> fuzzing the webhooks (short)"
 go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
 go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzAndroidSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzTwilioSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/

@@ -33,6 +33,8 @@ type Intake struct {
 	Deadline        *time.Time
 	OverallDeadline *time.Time
 	StagePlan       *domain.Plan
+	// NeedsReview marks a complaint opened by a voice note or a picture alone.
+	NeedsReview bool
 }
 
 // IntakeResult says which complaint an intake produced.
@@ -76,8 +78,10 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	err = db.GetContext(ctx, &got, `WITH c AS (
 			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
 				kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
-				status, confidential, category, deadline, updated_at, last_seq, overall_deadline, stage_plan)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16, $20)
+				status, confidential, category, deadline, updated_at, last_seq, overall_deadline, stage_plan,
+				needs_review, phone_confirmed_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16, $20,
+				$21, CASE WHEN $5::text IS NULL THEN NULL ELSE nullif($22, '') END)
 			ON CONFLICT (idempotency_key) DO NOTHING
 			RETURNING code
 		), e AS (
@@ -88,7 +92,8 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
 		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
-		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".", planJSON)
+		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".", planJSON,
+		in.NeedsReview, domain.PhoneConfirmation(in.Channel, takenBy.String))
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
 		err = db.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)
@@ -227,6 +232,10 @@ type Complaint struct {
 	UpdatedAt        time.Time      `db:"updated_at"`
 	LastSeq          int64          `db:"last_seq"`
 	WorkflowStarted  bool           `db:"workflow_started"`
+	// NeedsReview marks a complaint opened by a voice note or a picture alone, until
+	// staff open it; PhoneConfirmedBy says who vouched for its number (domain.PhoneConfirmation).
+	NeedsReview      bool           `db:"needs_review"`
+	PhoneConfirmedBy sql.NullString `db:"phone_confirmed_by"`
 }
 
 // complaintColumns selects a Complaint; overdue also counts a passed deadline whose
@@ -236,7 +245,7 @@ var complaintColumns = `code, channel, text, name, phone, email, anonymous, keca
 	` + overdueSQL("") + ` AS overdue,
 	overall_deadline, overall_overdue, close_reason, reopen_count,
 	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
-	published_at, closed_at, updated_at, last_seq, workflow_started`
+	published_at, closed_at, updated_at, last_seq, workflow_started, needs_review, phone_confirmed_by`
 
 // CaseState is the workflow state the row stands for.
 func (c Complaint) CaseState() domain.CaseState {

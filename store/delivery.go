@@ -23,3 +23,49 @@ func (db *DB) RecordDelivery(ctx context.Context, channel, ref, status string, a
 	}
 	return res.RowsAffected()
 }
+
+// Undelivered is a message to a complainant that never reached them.
+type Undelivered struct {
+	Code    string `db:"code"`
+	Kind    string `db:"kind"`
+	Channel string `db:"channel"`
+	// Problem is the last reason known: the provider's error, the sender's, or that
+	// only the log took it (no provider configured for its channel).
+	Problem string    `db:"problem"`
+	At      time.Time `db:"created_at"`
+}
+
+// UndeliveredToComplainants lists the messages to complainants (the question, the
+// answer, the acknowledgement…) whose every try failed: a provider reported failure and
+// no other way is left, the sender gave up, or only the log took it (no provider
+// configured for its channel). A complainant who left no contact (channel log) is not
+// listed; a message with a try that went out, or still being tried
+// or resent, is not listed. One line per message, with its last try's problem.
+func (db *DB) UndeliveredToComplainants(ctx context.Context) ([]Undelivered, error) {
+	rows := []Undelivered{}
+	err := db.SelectContext(ctx, &rows, `WITH tries AS (
+			SELECT coalesce(resend_of, id) AS first, id, code, kind, channel, created_at, sent_at, sent_via, attempts,
+				last_error, delivery_status, delivery_error, resent,
+				(delivery_status IN ('sent', 'delivered', 'read')
+					OR (sent_at IS NOT NULL AND coalesce(sent_via, '') <> 'log' AND delivery_status IS NULL)
+					OR (sent_at IS NULL AND attempts < $2)
+					OR (delivery_status = 'failed' AND NOT resent)) AS alive
+			FROM notifications WHERE recipient = $1 AND code IS NOT NULL)
+		SELECT f.code, f.kind, f.channel, f.created_at,
+			coalesce(l.delivery_error, l.last_error,
+				CASE WHEN l.sent_via = 'log' THEN 'hanya dicatat di log: kanal ' || l.channel || ' belum dikonfigurasi'
+					ELSE 'gagal menurut penyedia' END) AS problem
+		FROM tries f
+		JOIN LATERAL (SELECT * FROM tries x WHERE x.first = f.id ORDER BY x.id DESC LIMIT 1) l ON true
+		WHERE f.id = f.first AND f.channel <> 'log' AND NOT EXISTS (SELECT 1 FROM tries a WHERE a.first = f.id AND a.alive)
+		ORDER BY f.created_at`, ComplainantRecipient, looseAttempts)
+	return rows, err
+}
+
+// SentToComplainant lists what was sent to a complaint's complainant, oldest first.
+func (db *DB) SentToComplainant(ctx context.Context, code string) ([]Notification, error) {
+	rows := []Notification{}
+	err := db.SelectContext(ctx, &rows, `SELECT `+notificationColumns+`, resend_of IS NOT NULL AS resend
+		FROM notifications WHERE code = $1 AND recipient = $2 ORDER BY id`, code, ComplainantRecipient)
+	return rows, err
+}

@@ -15,6 +15,23 @@ type Message struct {
 	At      time.Time `db:"at"`
 	Channel string    `db:"channel"`
 	Text    string    `db:"text"`
+	// Kind is what the message carries (domain.MessageKind); Latitude and Longitude (and
+	// the place's name and address, if sent) are a shared location.
+	Kind         string          `db:"kind"`
+	Latitude     sql.NullFloat64 `db:"latitude"`
+	Longitude    sql.NullFloat64 `db:"longitude"`
+	PlaceName    sql.NullString  `db:"place_name"`
+	PlaceAddress sql.NullString  `db:"place_address"`
+	// The file the message carried (message_media), filled by Messages: MediaID is NULL
+	// for a message without one. MediaKind is then the message's kind (image, video,
+	// document, audio, sticker), MediaState pending, stored or failed.
+	MediaID       sql.NullInt64  `db:"media_id"`
+	MediaKind     sql.NullString `db:"media_kind"`
+	MediaState    sql.NullString `db:"media_state"`
+	MediaMimeType sql.NullString `db:"media_mime_type"`
+	MediaSize     sql.NullInt64  `db:"media_size"`
+	MediaVoice    sql.NullBool   `db:"media_voice"`
+	MediaFilename sql.NullString `db:"media_filename"`
 }
 
 // AddMessage keeps a complainant's message with their complaint and returns its id.
@@ -54,11 +71,13 @@ type OpenComplaint struct {
 }
 
 // OpenComplaintByPhone finds the newest complaint from this number that is still open
-// (not closed or rejected).
+// (not closed or rejected) and whose number is confirmed as its complainant's
+// (domain.RoutesReplies): a number typed into the web form routes nothing until then.
 func (db *DB) OpenComplaintByPhone(ctx context.Context, phone string) (OpenComplaint, bool, error) {
 	var oc OpenComplaint
 	err := db.GetContext(ctx, &oc, `SELECT code, status FROM complaints
-		WHERE phone = $1 AND status NOT IN ('closed', 'rejected') ORDER BY created_at DESC LIMIT 1`, phone)
+		WHERE phone = $1 AND status NOT IN ('closed', 'rejected') AND phone_confirmed_by IS NOT NULL
+		ORDER BY created_at DESC LIMIT 1`, phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return oc, false, nil
 	}
@@ -68,6 +87,11 @@ func (db *DB) OpenComplaintByPhone(ctx context.Context, phone string) (OpenCompl
 // Messages lists a complaint's messages in order.
 func (db *DB) Messages(ctx context.Context, code string) ([]Message, error) {
 	msgs := []Message{}
-	err := db.SelectContext(ctx, &msgs, `SELECT id, at, channel, text FROM complaint_messages WHERE code = $1 ORDER BY id`, code)
+	err := db.SelectContext(ctx, &msgs, `SELECT cm.id, cm.at, cm.channel, cm.text, cm.kind, cm.latitude,
+			cm.longitude, cm.place_name, cm.place_address, mm.id AS media_id, CASE WHEN mm.id IS NOT NULL THEN cm.kind END AS media_kind, mm.state AS media_state,
+			mm.mime_type AS media_mime_type, mm.size_bytes AS media_size, mm.voice AS media_voice,
+			mm.filename AS media_filename
+		FROM complaint_messages cm LEFT JOIN message_media mm ON mm.message_id = cm.id
+		WHERE cm.code = $1 ORDER BY cm.id`, code)
 	return msgs, err
 }

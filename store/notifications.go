@@ -39,10 +39,21 @@ type Notification struct {
 	// via "log" reached nobody. ProviderRef is the provider's message id, if any.
 	SentVia     sql.NullString `db:"sent_via"`
 	ProviderRef sql.NullString `db:"provider_ref"`
+	// Mode forces a WhatsApp row's form: "text" or "template" ("" lets the sender choose).
+	Mode string `db:"mode"`
+	// DeliveryStatus is the provider's last report (sent, delivered, read, failed; ""
+	// none yet), DeliveryError why it failed.
+	DeliveryStatus string         `db:"delivery_status"`
+	DeliveryAt     sql.NullTime   `db:"delivery_at"`
+	DeliveryError  sql.NullString `db:"delivery_error"`
+	// Resend marks a row that tries again a message a provider reported failed (read
+	// by SentToComplainant only).
+	Resend bool `db:"resend"`
 }
 
-const notificationColumns = `id, dedupe_key, code, kind, recipient, channel, address, template, text, due_at,
-	created_at, sent_at, attempts, last_error, sent_via, provider_ref`
+const notificationColumns = `id, dedupe_key, coalesce(code, '') AS code, kind, recipient, channel, address, template,
+	text, due_at, created_at, sent_at, attempts, last_error, sent_via, provider_ref, coalesce(mode, '') AS mode,
+	coalesce(delivery_status, '') AS delivery_status, delivery_at, delivery_error`
 
 // EnqueueNotifications writes notifications to the outbox in one transaction. A row
 // whose dedupe key already exists is left as it is (sent or not), so enqueueing the same

@@ -15,10 +15,11 @@ import (
 	"aduan/store"
 )
 
-// RunBackground runs, until ctx ends, the worker's two loops over PostgreSQL: the relay
-// (relayEvery) and the acknowledger (every second). n delivers the acknowledgements (nil:
-// to the log only).
-func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue string, n *activities.Notifier, relayEvery time.Duration) {
+// RunBackground runs, until ctx ends, the worker's loops over PostgreSQL: the relay
+// (relayEvery), the acknowledger and the outbox of automatic replies and resends (every
+// second), and with WithWhatsAppMedia or WithMediaFetcher the media fetcher (every
+// second). n delivers the messages (nil: to the log only).
+func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue string, n *activities.Notifier, relayEvery time.Duration, opts ...Option) {
 	if n == nil {
 		n = &activities.Notifier{}
 	}
@@ -26,9 +27,11 @@ func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue
 		n.DB = db
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); RunRelay(ctx, c, db, taskQueue, relayEvery) }()
 	go func() { defer wg.Done(); RunAcknowledger(ctx, n, time.Second) }()
+	go func() { defer wg.Done(); RunOutbox(ctx, n, time.Second) }()
+	runMedia(ctx, &wg, db, opts)
 	wg.Wait()
 }
 

@@ -27,9 +27,14 @@ var templates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"listOf": func(items any, zone *time.Location) map[string]any {
 		return map[string]any{"Items": items, "Zone": zone}
 	},
-	"boardOf":  func(rows any, zone *time.Location) map[string]any { return map[string]any{"Rows": rows, "Zone": zone} },
-	"actionOf": actionOf,
-	"entryOf":  entryOf,
+	"boardOf":       func(rows any, zone *time.Location) map[string]any { return map[string]any{"Rows": rows, "Zone": zone} },
+	"actionOf":      actionOf,
+	"entryOf":       entryOf,
+	"mediaOf":       func(m any, code string) map[string]any { return map[string]any{"M": m, "Code": code} },
+	"kindLabel":     KindLabel,
+	"notifyLabel":   NotifyLabel,
+	"deliveryLabel": DeliveryLabel,
+	"sizeLabel":     SizeLabel,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // actionOf is one action form's data: the page d, the action, its label and whether
@@ -46,7 +51,7 @@ func entryOf(d any, kind, id, name string, retired bool) map[string]any {
 }
 
 // CSP forbids every script; the pages only need their inline style.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; img-src 'self'; base-uri 'none'"
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; img-src 'self'; media-src 'self'; base-uri 'none'"
 
 // NoFramingCSP is CSP, and no other site may frame the page.
 const NoFramingCSP = CSP + "; frame-ancestors 'none'"

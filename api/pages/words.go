@@ -88,3 +88,65 @@ func SpellCode(code string) string {
 	}
 	return strings.Join(groups, " – ")
 }
+
+// messageKinds name what a complainant's message carried.
+var messageKinds = map[domain.MessageKind]string{domain.MessageText: "teks", domain.MessageImage: "foto",
+	domain.MessageVideo: "video", domain.MessageDocument: "dokumen", domain.MessageAudio: "rekaman suara",
+	domain.MessageSticker: "stiker", domain.MessageLocation: "lokasi", domain.MessageContacts: "kontak",
+	domain.MessageButton: "tombol", domain.MessageOther: "jenis lain"}
+
+// KindLabel names a message's kind ("pesan suara" for a voice note).
+func KindLabel(k domain.MessageKind, voice bool) string {
+	if k == domain.MessageAudio && voice {
+		return "pesan suara"
+	}
+	if l, ok := messageKinds[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// DeliveryLabel says what became of a message sent to the complainant.
+func DeliveryLabel(sentVia, status string, sent bool) string {
+	switch {
+	case status == "read":
+		return "dibaca"
+	case status == "delivered":
+		return "sampai"
+	case status == "failed":
+		return "GAGAL"
+	case sentVia == "log":
+		return "hanya dicatat (kanal belum dikonfigurasi)"
+	case status == "sent" || sent:
+		return "terkirim"
+	}
+	return "menunggu dikirim"
+}
+
+// SizeLabel is a file size as people read it: 340 KB, 2,5 MB.
+func SizeLabel(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 1<<20:
+		return strconv.FormatInt((n+1023)>>10, 10) + " KB"
+	}
+	return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " MB"
+}
+
+// notifyKinds name the messages Aduan sends.
+var notifyKinds = map[domain.NotifyKind]string{domain.NotifyAck: "tanda terima (kode aduan)",
+	domain.NotifyQuestion: "pertanyaan admin", domain.NotifyAnswer: "jawaban yang diterbitkan",
+	domain.NotifyAnswerPrivate: "jawaban (tidak diterbitkan)", domain.NotifyDuplicate: "pemberitahuan aduan ganda",
+	domain.NotifyNoReplyClosed: "ditutup karena tidak ada balasan", domain.NotifyReminder: "pengingat",
+	domain.NotifyOverdueReminder: "pengingat keterlambatan", domain.NotifyEscalation: "eskalasi",
+	domain.NotifyEscalationHead: "eskalasi ke kepala dinas", domain.NotifyOverallReminder: "pengingat batas penyelesaian",
+	domain.NotifyOverallEscalation: "eskalasi batas penyelesaian", domain.NotifyAutoReply: "balasan otomatis"}
+
+// NotifyLabel names a kind of message Aduan sends.
+func NotifyLabel(k domain.NotifyKind) string {
+	if l, ok := notifyKinds[k]; ok {
+		return l
+	}
+	return string(k)
+}

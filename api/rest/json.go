@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"fmt"
 	"time"
 
 	"aduan/complaints"
@@ -27,13 +28,14 @@ type summaryJSON struct {
 	UpdatedAt    time.Time     `json:"updated_at"`
 	Deadline     *time.Time    `json:"deadline,omitempty"`
 	Overdue      bool          `json:"overdue"`
+	NeedsReview  bool          `json:"needs_review"`
 }
 
 func summaryOf(v complaints.Summary) summaryJSON {
 	return summaryJSON{Code: v.Code, Status: v.Status, StatusLabel: v.Status.Label(), Channel: v.Channel, Title: v.Title,
 		Category: v.Category, Priority: v.Priority, Pokja: v.Pokja, Partner: v.Partner, Kecamatan: v.Kecamatan,
 		Desa: v.Desa, Confidential: v.Confidential, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
-		Deadline: v.Deadline, Overdue: v.Overdue}
+		Deadline: v.Deadline, Overdue: v.Overdue, NeedsReview: v.NeedsReview}
 }
 
 func summariesOf(list []complaints.Summary) []summaryJSON {
@@ -56,10 +58,44 @@ type eventJSON struct {
 }
 
 type messageJSON struct {
-	ID      int64     `json:"id"`
-	At      time.Time `json:"at"`
-	Channel string    `json:"channel"`
-	Text    string    `json:"text"`
+	ID       int64              `json:"id"`
+	At       time.Time          `json:"at"`
+	Channel  string             `json:"channel"`
+	Text     string             `json:"text"`
+	Kind     domain.MessageKind `json:"kind"`
+	Location *locationJSON      `json:"location,omitempty"`
+	Media    *mediaJSON         `json:"media,omitempty"`
+}
+
+type locationJSON struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	Name      string  `json:"name,omitempty"`
+	Address   string  `json:"address,omitempty"`
+	MapURL    string  `json:"map_url"`
+}
+
+// mediaJSON is a message's file; url opens it (with the same bearer token).
+type mediaJSON struct {
+	ID       int64  `json:"id"`
+	State    string `json:"state"`
+	MimeType string `json:"mime_type,omitempty"`
+	Size     int64  `json:"size_bytes,omitempty"`
+	Voice    bool   `json:"voice,omitempty"`
+	Filename string `json:"filename,omitempty"`
+	URL      string `json:"url"`
+}
+
+// sentJSON is a message sent to the complainant and what became of it.
+type sentJSON struct {
+	At             time.Time         `json:"at"`
+	Kind           domain.NotifyKind `json:"kind"`
+	Channel        string            `json:"channel"`
+	SentVia        string            `json:"sent_via,omitempty"`
+	DeliveryStatus string            `json:"delivery_status,omitempty"`
+	DeliveryError  string            `json:"delivery_error,omitempty"`
+	LastError      string            `json:"last_error,omitempty"`
+	Resend         bool              `json:"resend,omitempty"`
 }
 
 // staffViewJSON is the staff view of API.md.
@@ -89,6 +125,8 @@ type staffViewJSON struct {
 	Messages         []messageJSON      `json:"messages"`
 	ReopenCount      int                `json:"reopen_count"`
 	Redactions       []domain.Redaction `json:"redactions,omitempty"`
+	PhoneConfirmedBy string             `json:"phone_confirmed_by,omitempty"`
+	Outbox           []sentJSON         `json:"outbox"`
 }
 
 func staffViewOf(v complaints.StaffView) staffViewJSON {
@@ -103,8 +141,21 @@ func staffViewOf(v complaints.StaffView) staffViewJSON {
 		out.Events = append(out.Events, eventJSON{Seq: e.Seq, At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action,
 			Status: e.Status, StatusLabel: e.Status.Label(), Note: e.Note})
 	}
+	out.PhoneConfirmedBy, out.Outbox = v.PhoneConfirmedBy, make([]sentJSON, 0, len(v.Outbox))
 	for _, m := range v.Messages {
-		out.Messages = append(out.Messages, messageJSON{ID: m.ID, At: m.At, Channel: m.Channel, Text: m.Text})
+		j := messageJSON{ID: m.ID, At: m.At, Channel: m.Channel, Text: m.Text, Kind: m.Kind}
+		if l := m.Location; l != nil {
+			j.Location = &locationJSON{Latitude: l.Latitude, Longitude: l.Longitude, Name: l.Name, Address: l.Address, MapURL: l.MapURL()}
+		}
+		if f := m.Media; f != nil {
+			j.Media = &mediaJSON{ID: f.ID, State: f.State, MimeType: f.MimeType, Size: f.Size, Voice: f.Voice, Filename: f.Filename,
+				URL: fmt.Sprintf("/api/v1/staff/complaints/%s/media/%d", v.Code, f.ID)}
+		}
+		out.Messages = append(out.Messages, j)
+	}
+	for _, o := range v.Outbox {
+		out.Outbox = append(out.Outbox, sentJSON{At: o.At, Kind: o.Kind, Channel: o.Channel, SentVia: o.SentVia,
+			DeliveryStatus: o.DeliveryStatus, DeliveryError: o.DeliveryError, LastError: o.LastError, Resend: o.Resend})
 	}
 	return out
 }

@@ -38,6 +38,7 @@ func Register(r *gin.Engine, core *complaints.Service) {
 	staff.GET("/staff/notifications", h.notifications)
 	staff.GET("/staff/complaints", h.search)
 	staff.GET("/staff/complaints/:code", h.staffView)
+	staff.GET("/staff/complaints/:code/media/:id", h.media)
 	staff.POST("/staff/complaints/:code/actions/:action", h.act)
 	staff.GET("/staff/reports", h.report)
 	staff.GET("/staff/reports.csv", h.reportCSV)

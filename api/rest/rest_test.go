@@ -79,6 +79,10 @@ func (f *fakeStore) Events(context.Context, string) ([]store.Event, error) {
 
 func (f *fakeStore) Messages(context.Context, string) ([]store.Message, error) { return nil, nil }
 
+func (f *fakeStore) SentToComplainant(context.Context, string) ([]store.Notification, error) {
+	return nil, nil
+}
+
 func (f *fakeStore) PokjaExists(_ context.Context, id string) (bool, error) {
 	return id == "logistik", nil
 }

@@ -28,6 +28,7 @@ func (h handlers) registerConsole(g *gin.RouterGroup) {
 	g.GET("", h.signedIn, h.inbox)
 	g.GET("/cari", h.signedIn, h.search)
 	g.GET("/aduan/:code", h.signedIn, h.complaint)
+	g.GET("/aduan/:code/media/:id", h.signedIn, h.media)
 	g.POST("/aduan/:code/aksi/:action", h.signedIn, h.act)
 	g.POST("/aduan/:code/pratinjau", h.signedIn, h.preview)
 	g.GET("/baru", h.signedIn, h.newComplaint)

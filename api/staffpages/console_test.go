@@ -99,6 +99,44 @@ func TestConsoleTemplatesRender(t *testing.T) {
 	}
 }
 
+// A conversation as staff see it: a photo, a voice note, a document, a location and the
+// messages sent back with their delivery states.
+func TestConsoleCaseConversation(t *testing.T) {
+	at := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	view := complaints.StaffView{Summary: complaints.Summary{Code: "ADU-AAAA-BBBB", Status: domain.StatusReceived, Channel: "whatsapp",
+		CreatedAt: at}, Text: "(Pesan suara dari pelapor, tanpa teks. Dengarkan lampirannya.)"}
+	view.Messages = []complaints.Message{
+		{ID: 1, At: at, Channel: "whatsapp", Kind: domain.MessageImage, Text: "Foto beras <rusak>",
+			Media: &complaints.MediaInfo{ID: 11, Kind: domain.MessageImage, State: "stored", MimeType: "image/jpeg", Size: 2048}},
+		{ID: 2, At: at, Channel: "whatsapp", Kind: domain.MessageAudio,
+			Media: &complaints.MediaInfo{ID: 12, Kind: domain.MessageAudio, State: "stored", MimeType: "audio/ogg", Voice: true}},
+		{ID: 3, At: at, Channel: "whatsapp", Kind: domain.MessageDocument, Text: "Daftar",
+			Media: &complaints.MediaInfo{ID: 13, Kind: domain.MessageDocument, State: "pending", Filename: "daftar.pdf"}},
+		{ID: 4, At: at, Channel: "whatsapp", Kind: domain.MessageLocation,
+			Location: &complaints.Location{Latitude: -2.6749, Longitude: 118.8885, Name: "Posko Bebanga"}},
+	}
+	view.Outbox = []complaints.Sent{
+		{At: at, Kind: domain.NotifyAck, Channel: "whatsapp", SentVia: "whatsapp:text", DeliveryStatus: "failed",
+			DeliveryError: "131047 Re-engagement message"},
+		{At: at, Kind: domain.NotifyAck, Channel: "whatsapp", SentVia: "whatsapp:template:aduan_pembaruan", DeliveryStatus: "read", Resend: true},
+	}
+	out := render(t, "console-case", caseData{Frame: frame(domain.RoleAdmin), View: view})
+	for _, want := range []string{`<img src="/staf/aduan/ADU-AAAA-BBBB/media/11"`, "Foto beras &lt;rusak&gt;",
+		`<audio controls preload="none" src="/staf/aduan/ADU-AAAA-BBBB/media/12" aria-label="Pesan suara dari pelapor"`,
+		"whatsapp · pesan suara", "Dokumen sedang diambil dari WhatsApp",
+		`href="https://www.openstreetmap.org/?mlat=-2.674900&amp;mlon=118.888500#map=17/-2.674900/118.888500"`,
+		"Lihat lokasi di peta: Posko Bebanga", "GAGAL</span>: 131047 Re-engagement message", "(dikirim ulang)", "dibaca", "tanda terima (kode aduan)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("complaint page lacks %q", want)
+		}
+	}
+	list := render(t, "console-inbox", inboxData{Frame: frame(domain.RoleAdmin),
+		Items: []complaints.Summary{{Code: "ADU-AAAA-BBBB", Status: domain.StatusReceived, NeedsReview: true}}})
+	if !strings.Contains(list, "perlu didengar/dilihat") {
+		t.Error("the inbox does not mark a voice-note complaint")
+	}
+}
+
 func TestLocalToRFC3339(t *testing.T) {
 	if got := localToRFC3339("2026-12-01T17:00", domain.ZoneAt(8)); got != "2026-12-01T17:00:00+08:00" {
 		t.Errorf("got %q", got)

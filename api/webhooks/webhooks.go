@@ -32,6 +32,13 @@ type Config struct {
 	WAVerifyToken string
 	WAAppSecret   string
 	SMSSecret     string
+	// SMSAndroidSigningKey checks SMS Gateway for Android's signatures (X-Signature,
+	// X-Timestamp) at AndroidSMSPath.
+	SMSAndroidSigningKey string
+	// TwilioAuthToken checks X-Twilio-Signature at TwilioSMSPath and TwilioStatusPath,
+	// over TwilioPublicURL (ADUAN_PUBLIC_URL) and the route's path; both are needed.
+	TwilioAuthToken string
+	TwilioPublicURL string
 }
 
 type handlers struct {
@@ -45,6 +52,9 @@ func Register(r *gin.Engine, take MessageTaker, cfg Config) {
 	r.GET("/webhooks/whatsapp", h.verifyWhatsApp)
 	r.POST("/webhooks/whatsapp", h.whatsApp)
 	r.POST("/webhooks/sms", h.sms)
+	r.POST(AndroidSMSPath, h.androidSMS)
+	r.POST(TwilioSMSPath, h.twilioSMS)
+	r.POST(TwilioStatusPath, h.twilioStatus)
 }
 
 // takeAll routes each message and answers the provider once for all of them.

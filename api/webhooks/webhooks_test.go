@@ -146,6 +146,10 @@ func TestWebhookWithoutSecretIsClosed(t *testing.T) {
 
 func FuzzWhatsAppWebhook(f *testing.F) {
 	f.Add([]byte(waText))
+	f.Add([]byte(waEveryKind))
+	f.Add([]byte(`{"entry":[{"changes":[{"value":{"messages":[{"from":"1","id":"2","type":"location","location":{"latitude":"x"}}]}}]}]}`))
+	f.Add([]byte(`{"entry":[{"changes":[{"value":{"statuses":[{"id":"w","status":"failed","errors":[{"code":"x"}]}]}}]}]}`))
+	f.Add([]byte(`{"entry":[{"changes":[{"value":{"messages":[{"from":"1","id":"2","type":"interactive","interactive":{"type":"list_reply"}}]}}]}]}`))
 	f.Add([]byte(`{"entry":[{"changes":[{"value":{"messages":[{"from":"1","id":"2","type":"text","text":null}]}}]}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte("\xff\xfe"))

@@ -1,16 +1,12 @@
 package webhooks
 
 import (
-	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"aduan/api/respond"
 	"aduan/complaints"
-	"aduan/domain"
 )
 
 // The WhatsApp Business Cloud API's webhook: Meta's subscription challenge, and the
@@ -37,71 +33,10 @@ func (h handlers) whatsApp(c *gin.Context) {
 		return
 	}
 	for _, st := range statuses {
-		slog.Info("whatsapp status callback", "status", st)
-	}
-	h.takeAll(c, msgs)
-}
-
-// waPayload is the part of a WhatsApp Business Cloud API webhook Aduan reads.
-type waPayload struct {
-	Object string `json:"object"`
-	Entry  []struct {
-		Changes []struct {
-			Field string `json:"field"`
-			Value struct {
-				Contacts []struct {
-					WaID    string `json:"wa_id"`
-					Profile struct {
-						Name string `json:"name"`
-					} `json:"profile"`
-				} `json:"contacts"`
-				Messages []struct {
-					From string `json:"from"`
-					ID   string `json:"id"`
-					Type string `json:"type"`
-					Text *struct {
-						Body string `json:"body"`
-					} `json:"text"`
-				} `json:"messages"`
-				Statuses []struct {
-					ID     string `json:"id"`
-					Status string `json:"status"`
-				} `json:"statuses"`
-			} `json:"value"`
-		} `json:"changes"`
-	} `json:"entry"`
-}
-
-// errMalformed means a body that is not the provider's format at all.
-var errMalformed = errors.New("malformed webhook body")
-
-// parseWhatsApp reads the messages of a WhatsApp webhook, and counts its status callbacks
-// (delivered, read…), which need no action.
-func parseWhatsApp(body []byte) (msgs []complaints.InboundMessage, statuses []string, err error) {
-	var p waPayload
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, nil, errMalformed
-	}
-	for _, e := range p.Entry {
-		for _, ch := range e.Changes {
-			names := map[string]string{}
-			for _, c := range ch.Value.Contacts {
-				names[c.WaID] = c.Profile.Name
-			}
-			for _, m := range ch.Value.Messages {
-				if m.ID == "" || m.From == "" {
-					continue
-				}
-				in := complaints.InboundMessage{Channel: "whatsapp", ID: m.ID, From: m.From, Name: names[m.From], Type: domain.MessageKind(m.Type)}
-				if m.Type == "text" && m.Text != nil {
-					in.Text = m.Text.Body
-				}
-				msgs = append(msgs, in)
-			}
-			for _, st := range ch.Value.Statuses {
-				statuses = append(statuses, st.Status)
-			}
+		if err := h.take.TakeStatus(c.Request.Context(), st); err != nil {
+			respond.Error(c, complaints.AsError(err))
+			return
 		}
 	}
-	return msgs, statuses, nil
+	h.takeAll(c, msgs)
 }

@@ -129,7 +129,8 @@ func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *stor
 	defer core.Stop()
 	handler := api.New(core, api.Options{TrustedProxies: h.TrustedProxies,
 		Webhooks: webhooks.Config{WAVerifyToken: cfg.WhatsApp.VerifyToken, WAAppSecret: cfg.WhatsApp.AppSecret,
-			SMSSecret: cfg.SMS.Secret},
+			SMSSecret: cfg.SMS.Secret, SMSAndroidSigningKey: cfg.SMS.AndroidWebhookKey,
+			TwilioAuthToken: cfg.SMS.TwilioAuthToken, TwilioPublicURL: h.PublicURL},
 		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors},
 		Staff: staffpages.Config{Accounts: accounts.New(db, accounts.Config{}), SecureCookies: h.SecureCookies,
 			TemporalUIURL: cfg.Temporal.UIURL, TemporalNamespace: cfg.Temporal.Namespace}})
@@ -174,7 +175,8 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 		return fmt.Errorf("start worker: %w", err)
 	}
 	slog.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "sticky_cache", cfg.Worker.StickyCache)
-	go worker.RunBackground(ctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second)
+	go worker.RunBackground(ctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second,
+		worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token))
 	<-ctx.Done()
 	w.Stop()
 	return nil
@@ -187,6 +189,11 @@ func notifySettings(cfg config.Config) notify.Settings {
 		SMTP: notify.SMTPConfig{Addr: m.Addr, From: m.From, User: m.User, Password: m.Password},
 		WhatsApp: notify.WhatsAppConfig{APIBase: wa.APIBase, PhoneNumberID: wa.PhoneNumberID, Token: wa.Token,
 			TemplateUpdate: wa.TemplateUpdate, TemplateLanguage: wa.TemplateLanguage},
-		SMS: notify.SMSConfig{URL: sms.GatewayURL, APIKey: sms.APIKey},
+		SMS:         notify.SMSConfig{URL: sms.GatewayURL, APIKey: sms.APIKey},
+		SMSProvider: sms.Provider,
+		SMSAndroid:  notify.AndroidSMSConfig{URL: sms.AndroidURL, User: sms.AndroidUser, Password: sms.AndroidPassword},
+		SMSTwilio: notify.TwilioSMSConfig{APIBase: sms.TwilioAPIBase, AccountSID: sms.TwilioAccountSID,
+			AuthToken: sms.TwilioAuthToken, From: sms.TwilioFrom, MessagingServiceSID: sms.TwilioMessagingServiceSID,
+			StatusCallback: cfg.HTTP.PublicURL + webhooks.TwilioStatusPath},
 	}
 }

@@ -29,6 +29,17 @@ func runVerify(ctx context.Context, cfg config.Config, args []string) error {
 	}
 	fmt.Printf("checked %d complaints: %d drifted, %d repaired, %d waiting for their workflow to start\n",
 		r.Checked, r.Drifted, r.Repaired, r.NotStarted)
+	// Complainants whose message never arrived: reported, not a failure of the check
+	// (the resender has tried every way there is; someone must call them).
+	lost, err := db.UndeliveredToComplainants(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range lost {
+		fmt.Printf("undelivered: %s %s via %s (%s): %s\n", u.Code, u.Kind, u.Channel,
+			u.At.UTC().Format("2006-01-02 15:04Z"), u.Problem)
+	}
+	fmt.Printf("%d messages to complainants never arrived\n", len(lost))
 	if r.Drifted > r.Repaired {
 		return fmt.Errorf("%d complaints drift from their workflows", r.Drifted-r.Repaired)
 	}

@@ -48,7 +48,7 @@ CREATE TABLE media_blobs (
 );
 
 -- A complaint opened by a voice note or a picture alone waits for someone to listen or
--- look: set at intake, cleared when staff open it.
+-- look: set at intake; the inbox marks it while the complaint is new.
 ALTER TABLE complaints
     ADD COLUMN needs_review boolean NOT NULL DEFAULT false,
     -- who confirmed the complainant's number is theirs: 'pesan' when they wrote from it,
@@ -65,12 +65,20 @@ CREATE INDEX complaints_phone_open ON complaints (phone, created_at DESC)
 -- What the provider says became of each message we sent: sent, delivered, read, failed
 -- (with its error), by the provider's message id. A failed message to a complainant is
 -- tried again another way (resend_of names the row it replaces).
+-- An automatic reply to a number with no complaint (a greeting, a message we cannot use)
+-- has no code. mode forces a WhatsApp row's form: 'text' (an automatic reply, inside the
+-- window the citizen just opened) or 'template' (a resend after free text failed).
 ALTER TABLE notifications
+    ALTER COLUMN code DROP NOT NULL,
+    ADD COLUMN mode text CHECK (mode IN ('text', 'template')),
     ADD COLUMN delivery_status text CHECK (delivery_status IN ('sent', 'delivered', 'read', 'failed')),
     ADD COLUMN delivery_at timestamptz,
     ADD COLUMN delivery_error text,
     ADD COLUMN resend_of bigint REFERENCES notifications (id),
-    ADD COLUMN resent boolean NOT NULL DEFAULT false;
+    ADD COLUMN resent boolean NOT NULL DEFAULT false,
+    -- the worker that sends an automatic reply or a resend holds it until then
+    ADD COLUMN claimed_until timestamptz;
+CREATE INDEX notifications_loose ON notifications (id) WHERE sent_at IS NULL AND (kind = 'auto_reply' OR resend_of IS NOT NULL);
 CREATE INDEX notifications_provider_ref ON notifications (provider_ref) WHERE provider_ref IS NOT NULL;
 CREATE INDEX notifications_failed ON notifications (id) WHERE delivery_status = 'failed' AND NOT resent;
 
@@ -85,8 +93,10 @@ CREATE TABLE greeting_replies (
 -- +goose Down
 DROP TABLE greeting_replies;
 DROP INDEX notifications_failed;
+DROP INDEX notifications_loose;
 DROP INDEX notifications_provider_ref;
-ALTER TABLE notifications DROP COLUMN resent, DROP COLUMN resend_of, DROP COLUMN delivery_error,
+DELETE FROM notifications WHERE code IS NULL;
+ALTER TABLE notifications ALTER COLUMN code SET NOT NULL, DROP COLUMN mode, DROP COLUMN claimed_until, DROP COLUMN resent, DROP COLUMN resend_of, DROP COLUMN delivery_error,
     DROP COLUMN delivery_at, DROP COLUMN delivery_status;
 DROP INDEX complaints_phone_open;
 CREATE INDEX complaints_phone_open ON complaints (phone, created_at DESC) WHERE status NOT IN ('closed', 'rejected');

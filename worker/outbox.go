@@ -1,0 +1,37 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"aduan/activities"
+)
+
+// RunOutbox sends, every interval until ctx ends, the outbox rows no workflow sends:
+// first it turns each failed message to a complainant into its resend, then it sends the
+// automatic replies and the resends. It works from PostgreSQL alone, like the
+// acknowledger; several workers may run it.
+func RunOutbox(ctx context.Context, n *activities.Notifier, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := n.ResendFailed(ctx, 50); err != nil && ctx.Err() == nil {
+			slog.Warn("outbox: reading failed deliveries failed", "err", err)
+		}
+		for {
+			sent, err := n.SendLoose(ctx, 50)
+			if err != nil && ctx.Err() == nil {
+				slog.Warn("outbox: sending automatic replies failed", "err", err)
+			}
+			if sent < 50 {
+				break
+			}
+		}
+	}
+}
