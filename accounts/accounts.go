@@ -171,6 +171,13 @@ func (s *Service) Login(ctx context.Context, username, password, otp, addr, prev
 		if !ok {
 			return fail("wrong 2FA code", &Error{Kind: KindTOTPRequired, Message: "Kode 2FA salah. " + msgTOTP})
 		}
+		// A secret stored before the keys (or under an old key) is sealed with the
+		// current key now that it has been used; a failure here does not refuse the login.
+		if creds.TOTPStale {
+			if err := s.db.ResealTOTP(ctx, creds); err != nil {
+				slog.Warn("staff login: sealing the TOTP secret again failed", "username", creds.Username, "err", err)
+			}
+		}
 	}
 	if err := s.db.SaveThrottle(ctx, userKey, store.Throttle{}); err != nil {
 		return "", Session{}, unavailable(err)

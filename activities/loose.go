@@ -5,19 +5,27 @@ import (
 	"log/slog"
 	"time"
 
+	"aduan/domain"
 	"aduan/notify"
 )
 
 // The outbox rows the worker sends outside any workflow: automatic replies to messages
-// that opened nothing, and resends of messages a provider reported failed.
+// that opened nothing, resends of messages a provider reported failed, rows held for
+// office hours once their time has come, and the officers' daily digests.
 
 // looseHold is how long a worker holds the rows it took before another may try them.
 const looseHold = time.Minute
 
-// SendLoose sends one batch of automatic replies and resends and returns its size. A
-// failed row is tried again on a later pass (a permanent failure never).
+// SendLoose sends one batch of the officers' digests that are due, and one of automatic
+// replies, resends and held rows whose time has come, and returns how many rows it
+// handled. A failed row is tried again on a later pass (a permanent failure never).
 func (n *Notifier) SendLoose(ctx context.Context, limit int) (int, error) {
-	rows, err := n.DB.ClaimLoose(ctx, looseHold, limit)
+	now := n.now()
+	digests, err := n.sendDigests(ctx, now, limit)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := n.DB.ClaimLoose(ctx, now, looseHold, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -27,7 +35,7 @@ func (n *Notifier) SendLoose(ctx context.Context, limit int) (int, error) {
 		cancel()
 		switch {
 		case sendErr == nil:
-			err = n.DB.MarkNotificationSent(ctx, row.ID, time.Now(), receipt.Via, receipt.Ref)
+			err = n.DB.MarkNotificationSent(ctx, row.ID, n.now(), receipt.Via, receipt.Ref)
 		case notify.IsPermanent(sendErr):
 			slog.Warn("outbox: message undeliverable; not retried", "id", row.ID, "kind", row.Kind, "channel", row.Channel)
 			err = n.DB.AbandonNotification(ctx, row.ID, truncate(sendErr.Error(), 1000))
@@ -39,20 +47,32 @@ func (n *Notifier) SendLoose(ctx context.Context, limit int) (int, error) {
 			return 0, err
 		}
 	}
-	return len(rows), nil
+	return digests + len(rows), nil
 }
 
 // ResendFailed tries again, another way (notify.Fallback), each message to a complainant
-// that its provider reported failed, and returns how many it handled.
+// that its provider reported failed, and returns how many it handled. A resend due
+// outside office hours waits for the morning like any message (QuietHours).
 func (n *Notifier) ResendFailed(ctx context.Context, limit int) (int, error) {
 	rows, err := n.DB.FailedToResend(ctx, limit)
-	if err != nil {
+	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
 	sms := n.Senders.Configured(notify.ChannelSMS)
+	policy := n.policyOnce(ctx)
 	for _, row := range rows {
 		next, mode := notify.Fallback(row.Channel, row.SentVia.String, sms)
-		if err := n.DB.Resend(ctx, row, next, mode); err != nil {
+		var hold *time.Time
+		if n.QuietHours && next != "" && !domain.AnyHour(row.Kind, "") {
+			p, err := policy()
+			if err != nil {
+				return 0, err
+			}
+			if s := p.ScheduleOf(domain.Outgoing{Kind: row.Kind, Channel: next}, n.now(), true); s.Held() {
+				hold = &s.HoldUntil
+			}
+		}
+		if err := n.DB.Resend(ctx, row, next, mode, hold); err != nil {
 			return 0, err
 		}
 		if next == "" {

@@ -23,6 +23,20 @@ type Notifier struct {
 	Senders notify.Senders
 	// BaseURL is ADUAN_PUBLIC_URL, the prefix of the links in the texts.
 	BaseURL string
+	// QuietHours holds what is due outside the regency's office hours until the next
+	// opening (domain.SLAPolicy.ScheduleOf; ADUAN_QUIET_HOURS); off, messages go at any
+	// hour. Officers' digests wait for the morning either way.
+	QuietHours bool
+	// Now is the clock (time.Now when nil): what is due, held and sent is decided by it.
+	Now func() time.Time
+}
+
+// now is the Notifier's clock.
+func (n *Notifier) now() time.Time {
+	if n.Now != nil {
+		return n.Now()
+	}
+	return time.Now()
 }
 
 // recipient is one addressee of a notification.
@@ -33,36 +47,73 @@ type recipient struct {
 	address  string
 	// code is another complaint whose complainant this is (a merged duplicate's), or "".
 	code string
+	// unconfirmed: a complainant's number nobody has vouched for yet.
+	unconfirmed bool
+	// digest: an officer who wants their reminders grouped into a daily digest.
+	digest bool
 }
 
 // Notify writes a notification to the outbox for every recipient of the occasion, then
 // delivers every row of the occasion not delivered yet. Rows are keyed by req.Key and the
 // recipient, so a retried activity writes nothing twice and sends nothing already sent.
 // It fails when any delivery failed (other than permanently), and Temporal retries it.
+// A row due outside office hours, or waiting for its officer's digest, is written with
+// its hold and left to the worker's outbox (SendLoose), which sends it when its time has
+// come.
 //
 // Nothing personal goes to the logs or into the error (which lands in workflow history):
 // addresses and delivery errors are kept in PostgreSQL (notifications.last_error).
-func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) error {
+func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) (domain.NotifyOutcome, error) {
 	if req.Key == "" || req.Code == "" {
-		return temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
+		return domain.NotifyOutcome{}, temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
 	}
 	logger := loggerOf(ctx)
 	recipients, err := n.recipients(ctx, req)
 	if err != nil {
-		return err
+		return domain.NotifyOutcome{}, err
 	}
 	rows, err := n.render(ctx, req, recipients)
 	if errors.Is(err, errAlreadyAnswered) {
 		logger.Info("notification not needed", "key", req.Key, "reason", err.Error())
-		return nil
+		return domain.NotifyOutcome{Reached: true}, nil
 	}
 	if err != nil {
-		return err
+		return domain.NotifyOutcome{}, err
 	}
 	if err := n.DB.EnqueueNotifications(ctx, rows); err != nil {
-		return fmt.Errorf("enqueue notifications: %w", err)
+		return domain.NotifyOutcome{}, fmt.Errorf("enqueue notifications: %w", err)
 	}
-	return n.deliver(ctx, logger, req.Key)
+	if err := n.deliver(ctx, logger, req.Key); err != nil {
+		return domain.NotifyOutcome{}, err
+	}
+	return n.outcome(ctx, req)
+}
+
+// outcome says whether the occasion's message reached the complaint's own complainant:
+// a provider took it (not the log stand-in), or it waits for an operator's call.
+func (n *Notifier) outcome(ctx context.Context, req domain.NotifyRequest) (domain.NotifyOutcome, error) {
+	rows, err := n.DB.NotificationsOf(ctx, req.Key+"/")
+	if err != nil {
+		return domain.NotifyOutcome{}, fmt.Errorf("read the outbox: %w", err)
+	}
+	var o domain.NotifyOutcome
+	for _, r := range rows {
+		if r.Recipient != store.ComplainantRecipient || r.Code != req.Code {
+			continue
+		}
+		switch {
+		case r.Channel == domain.ReachCallBack:
+			o.CallBack, o.Channel = true, r.Channel
+		case r.SentAt != nil && r.SentVia.String != notify.ChannelLog && r.Channel != notify.ChannelLog:
+			o.Reached, o.Channel = true, r.Channel
+		case r.SentAt == nil && r.HoldUntil != nil && n.Senders.Configured(r.Channel):
+			// Held for the morning on a provider's channel: the outbox sends it at the
+			// opening. A question's clock counts working time, which starts at that same
+			// opening, so counting it as reached now changes no deadline.
+			o.Reached, o.Channel = true, r.Channel
+		}
+	}
+	return o, nil
 }
 
 // recipients finds who is told of req, by kind and status, with their channel.
@@ -125,6 +176,8 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 		}
 	case domain.NotifyNoReplyClosed:
 		complainant = true
+	case domain.NotifyQuestionUnreached:
+		err = add(n.DB.StaffRecipients(ctx, domain.RoleAdmin, "", ""))
 	case domain.NotifyAck, domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate, domain.NotifyDuplicate:
 		// Closing the loop: the complainant alone, on the channel they used.
 		complainant = true
@@ -141,8 +194,9 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 		if err != nil {
 			return nil, fmt.Errorf("complainant contact of %s: %w", req.Code, err)
 		}
-		ch, addr := notify.ComplainantRoute(contactOf(c))
-		out := []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr}}
+		ch, addr := n.routeToComplainant(c, req.Kind)
+		out := []recipient{{name: store.ComplainantRecipient, audience: notify.AudienceComplainant, channel: ch, address: addr,
+			unconfirmed: c.PhoneConfirmedBy == ""}}
 		if req.Kind == domain.NotifyAnswer {
 			// Whoever reported the same failure, merged into this complaint, hears the answer too.
 			dups, err := n.DB.DuplicatesOf(ctx, req.Code)
@@ -154,7 +208,7 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 				if err != nil {
 					return nil, fmt.Errorf("complainant contact of %s: %w", d, err)
 				}
-				ch, addr := notify.ComplainantRoute(contactOf(dc))
+				ch, addr := n.routeToComplainant(dc, req.Kind)
 				out = append(out, recipient{name: store.ComplainantRecipient, audience: notify.AudienceComplainant,
 					channel: ch, address: addr, code: d})
 			}
@@ -177,15 +231,43 @@ func (n *Notifier) recipients(ctx context.Context, req domain.NotifyRequest) ([]
 			continue // a head of office is a supervisor too
 		}
 		seen[s.Username] = true
-		ch, addr := notify.StaffRoute(s.Email.String)
-		out = append(out, recipient{name: s.Username, audience: notify.AudienceStaff, channel: ch, address: addr})
+		ch, addr := n.routeToOfficer(s)
+		out = append(out, recipient{name: s.Username, audience: notify.AudienceStaff, channel: ch, address: addr,
+			digest: s.DailyDigest})
 	}
 	return out, nil
 }
 
-// contactOf is a complainant's contact as notify routes it.
-func contactOf(c store.ComplainantContact) notify.Contact {
-	return notify.Contact{Channel: c.Channel, Phone: c.Phone, Email: c.Email}
+// providers are the outbound channels this worker has a provider for.
+func (n *Notifier) providers() domain.Providers {
+	return domain.Providers{WhatsApp: n.Senders.Configured(notify.ChannelWhatsApp), SMS: n.Senders.Configured(notify.ChannelSMS),
+		Email: n.Senders.Configured(notify.ChannelEmail)}
+}
+
+// routeToOfficer is the channel and address a reminder or escalation reaches a staff
+// user on (domain.RouteToOfficer), given the providers this worker has.
+func (n *Notifier) routeToOfficer(s store.Staff) (channel, address string) {
+	switch channel = domain.RouteToOfficer(s.OfficerPrefs(), n.providers()); channel {
+	case domain.ReachWhatsApp, domain.ReachSMS:
+		return channel, s.Phone.String
+	case domain.ReachEmail:
+		return channel, s.Email.String
+	}
+	return domain.ReachNone, ""
+}
+
+// routeToComplainant is the channel and address a message of kind reaches a complainant
+// on (domain.RouteToComplainant), given the providers this worker has.
+func (n *Notifier) routeToComplainant(c store.ComplainantContact, kind domain.NotifyKind) (channel, address string) {
+	channel = domain.RouteToComplainant(domain.ComplainantContact{Origin: c.Channel, Phone: c.Phone,
+		PhoneConfirmedBy: c.PhoneConfirmedBy, Email: c.Email}, kind, n.providers())
+	switch channel {
+	case domain.ReachWhatsApp, domain.ReachSMS, domain.ReachCallBack:
+		return channel, c.Phone
+	case domain.ReachEmail:
+		return channel, c.Email
+	}
+	return channel, ""
 }
 
 // outgoing is an outbox row as the senders take it.
@@ -201,14 +283,16 @@ func outgoing(row store.Notification) notify.Notification {
 func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipients []recipient) ([]store.Notification, error) {
 	data := notify.Data{Code: req.Code, Status: req.Status, Deadline: req.Deadline, BaseURL: n.BaseURL}
 	var err error
+	policy := n.policyOnce(ctx)
 	if req.Deadline != nil {
 		// Dates are shown in the regency's zone, as its SLA policy's calendar gives it.
-		// Only the deadline is a date in the texts: without one the policy is not read.
-		policy, err := n.DB.CurrentSLAPolicy(ctx)
+		// Only the deadline is a date in the texts: without one the policy is read only
+		// to schedule.
+		p, err := policy()
 		if err != nil {
-			return nil, fmt.Errorf("sla policy: %w", err)
+			return nil, err
 		}
-		data.Zone = policy.Location()
+		data.Zone = p.Location()
 	}
 	if data.Pokja, err = n.DB.GroupName(ctx, req.Pokja, false); err != nil {
 		return nil, err
@@ -219,14 +303,24 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 	if err := n.complainantTexts(ctx, req, &data); err != nil {
 		return nil, err
 	}
+	texts, err := n.templates(ctx)
+	if err != nil {
+		return nil, err
+	}
 	due := req.Due
 	if due.IsZero() {
-		due = time.Now()
+		due = n.now()
 	}
 	rows := make([]store.Notification, 0, len(recipients))
 	for _, r := range recipients {
-		data.Channel = r.channel
-		msg, err := notify.Render(req.Kind, r.audience, data)
+		data.Channel, data.Unconfirmed = r.channel, r.unconfirmed
+		d := data
+		if r.code != "" {
+			// A merged duplicate's complainant follows through their own code, read-only:
+			// the text names and links theirs, never the original's.
+			d.Code = r.code
+		}
+		msg, err := texts.Render(req.Kind, r.audience, d)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +333,15 @@ func (n *Notifier) render(ctx context.Context, req domain.NotifyRequest, recipie
 			row.Code = r.code
 		}
 		row.Address.String, row.Address.Valid = r.address, r.address != ""
+		if r.audience == notify.AudienceStaff && r.channel == domain.ReachWhatsApp {
+			// An officer rarely has a 24-hour window open with the business number (and
+			// the complainant's window is not theirs): always the approved template.
+			row.Mode = notify.ModeTemplate
+		}
 		rows = append(rows, row)
+	}
+	if err := n.schedule(ctx, req, recipients, rows, policy); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
@@ -255,7 +357,7 @@ var errAlreadyAnswered = errors.New("the question was answered before it was sen
 // complainantTexts adds the staff-written text a question or answer notification
 // carries: the admin's question, the published answer, or the private answer. They are
 // read from PostgreSQL, never from the request (which workflow history keeps), and only
-// ever go into the complainant's own text (notify.Render ignores them for staff).
+// ever go into the complainant's own text (a staff text cannot name them).
 func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyRequest, data *notify.Data) error {
 	switch req.Kind {
 	case domain.NotifyQuestion, domain.NotifyAnswer, domain.NotifyAnswerPrivate, domain.NotifyDuplicate:
@@ -308,6 +410,12 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if row.Channel == domain.ReachCallBack {
+			continue // an operator's task: it stays open until they record the call
+		}
+		if row.HoldUntil != nil {
+			continue // held for office hours or a digest: the worker's outbox sends it
+		}
 		if activity.IsActivity(ctx) {
 			activity.RecordHeartbeat(ctx, i)
 		}
@@ -315,7 +423,7 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		if sendErr == nil {
 			// sent_via records which sender took it: a WhatsApp or SMS row the log
 			// stand-in took (no provider configured) shows 'log', not a delivery.
-			if err := n.DB.MarkNotificationSent(ctx, row.ID, time.Now(), receipt.Via, receipt.Ref); err != nil {
+			if err := n.DB.MarkNotificationSent(ctx, row.ID, n.now(), receipt.Via, receipt.Ref); err != nil {
 				// Sent but not recorded: a retry sends it again (at least once; an
 				// e-mail keeps its Message-ID, so the receiver can drop the copy).
 				return fmt.Errorf("record notification %d as sent: %w", row.ID, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"aduan/api/codec"
 	"aduan/api/public"
 	"aduan/api/respond"
 	"aduan/api/rest"
@@ -31,6 +32,8 @@ type Options struct {
 	Public public.Config
 	// Staff configures the staff pages (accounts and sessions, Secure cookies).
 	Staff staffpages.Config
+	// Codec is the Temporal UI's codec endpoint under /staf (none without a codec).
+	Codec codec.Config
 }
 
 // New builds the HTTP handler of every door over core.
@@ -45,13 +48,18 @@ func New(core *complaints.Service, opts Options) http.Handler {
 		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
 		respond.Fail(c, http.StatusInternalServerError, respond.CodeInternal, "Terjadi kesalahan di server.", nil)
 	}))
-	r.Use(accessLog, limitBody)
+	r.Use(deadlines, accessLog, limitBody)
 	r.NoRoute(func(c *gin.Context) { respond.NotFound(c, "Alamat tidak ditemukan.") })
 
 	webhooks.Register(r, core, opts.Webhooks)
 	rest.Register(r, core)
-	public.Register(r, core, opts.Public)
+	pub := opts.Public
+	if !pub.SecureCookies {
+		pub.SecureCookies = opts.Staff.SecureCookies // one site, one setting
+	}
+	public.Register(r, core, pub)
 	staffpages.Register(r, core, opts.Staff)
+	codec.Register(r, opts.Codec, opts.Staff.Accounts)
 	return r
 }
 

@@ -110,12 +110,10 @@ var ConsolePages = []struct{ Label, User, Path string }{
 
 // measureConsole measures one pass of every page in ConsolePages.
 func measureConsole(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int) error {
-	clients := map[string]*http.Client{}
-	defer func() {
-		for _, hc := range clients {
-			hc.CloseIdleConnections()
-		}
-	}()
+	if s.consoleClients == nil {
+		s.consoleClients = map[string]*http.Client{}
+	}
+	clients := s.consoleClients
 	if r.Console == nil {
 		r.Console = make([][]Latency, len(ConsolePages))
 	}

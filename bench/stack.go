@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/lib/pq" // the PostgreSQL driver of the maintenance connection
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -31,6 +32,8 @@ import (
 	"aduan/api/staffpages"
 	"aduan/complaints"
 	"aduan/demo"
+	"aduan/keyring"
+	"aduan/payloadcodec"
 	"aduan/store"
 	"aduan/worker"
 	"aduan/workflows"
@@ -46,12 +49,15 @@ func noopWorkflow(workflow.Context) error { return nil }
 // baseline workflow registered beside the complaint workflow) and the API on a local
 // listener.
 type Stack struct {
-	Temporal  client.Client
-	DB        *store.DB
-	DBURL     string
-	BaseURL   string
-	TaskQueue string
-	Tokens    map[string]string
+	// consoleClients are the console's signed-in users, kept across passes: a second
+	// login within the same TOTP step would be refused as a replayed code.
+	consoleClients map[string]*http.Client
+	Temporal       client.Client
+	DB             *store.DB
+	DBURL          string
+	BaseURL        string
+	TaskQueue      string
+	Tokens         map[string]string
 	// LoginsFile holds the demo users' passwords (demo.Seed writes it beside the tokens).
 	LoginsFile string
 	// TemporalDB is the dev server's SQLite file.
@@ -198,7 +204,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		ExtraArgs:     extra,
 		Stdout:        io.Discard, // its banner
 		Stderr:        os.Stderr,
-		ClientOptions: &client.Options{Namespace: "default", Logger: quiet},
+		ClientOptions: &client.Options{Namespace: "default", Logger: quiet, DataConverter: benchDataConverter()},
 	})
 	scancel()
 	if err != nil {
@@ -264,4 +270,14 @@ func newClient(conc int) *http.Client {
 	t.MaxIdleConns = conc * 2
 	t.MaxIdleConnsPerHost = conc * 2
 	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+}
+
+// benchDataConverter seals payloads as in production, with a random key of the run's own,
+// so the figures include the payload codec.
+func benchDataConverter() converter.DataConverter {
+	ring, err := keyring.Parse(keyring.NewKey("bench"))
+	if err != nil {
+		panic(err) // a key NewKey made always parses
+	}
+	return payloadcodec.DataConverter(ring)
 }

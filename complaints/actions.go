@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,8 +34,19 @@ func (s *Service) Act(ctx context.Context, actor domain.Actor, code string, acti
 	if err := CheckAction(actor, action); err != nil {
 		return StaffView{}, err
 	}
+	key, err := cleanKey(key)
+	if err != nil {
+		return StaffView{}, err
+	}
 	req := in.ActionRequest
 	req.Actor = actor
+	fields := map[string]string{}
+	// Identifiers reach PostgreSQL (the directory, the projection) as they are: one that
+	// cannot be an identifier is refused here.
+	for name, v := range map[string]*string{"pokja": &req.Pokja, "partner": &req.Partner, "category": &req.Category,
+		"priority": &req.Priority, "reason": &req.Reason, "duplicate_of": &req.DuplicateOf, "outcome": &req.CallOutcome} {
+		*v = checkID(fields, name, *v)
+	}
 	req.Normalize()
 	var redactions []domain.Redaction
 	if action == domain.ActionPublish {
@@ -46,7 +58,6 @@ func (s *Service) Act(ctx context.Context, actor domain.Actor, code string, acti
 		redactions = mergeRedactions(rt, ra)
 		req.Note = domain.DescribeRedactions(redactions)
 	}
-	fields := map[string]string{}
 	if u := strings.TrimSpace(in.Until); u != "" {
 		t, err := time.Parse(time.RFC3339, u)
 		if err != nil {
@@ -70,6 +81,12 @@ func (s *Service) Act(ctx context.Context, actor domain.Actor, code string, acti
 	if err != nil {
 		return StaffView{}, err
 	}
+	// Authorised as of now, before the Update: a key already used names an Update that
+	// Temporal answers from its record without asking the validator again, so a user
+	// taken off the complaint since could otherwise replay it and read the view.
+	if !domain.CanView(actor, row.CaseState()) {
+		return StaffView{}, &Error{Kind: KindForbidden, Message: msgNotAssigned}
+	}
 	if err := s.update(ctx, row, action, req, updateID(action, actor, key)); err != nil {
 		return StaffView{}, err
 	}
@@ -86,7 +103,9 @@ func (s *Service) Act(ctx context.Context, actor domain.Actor, code string, acti
 // (KindNotFound) or that the user's role may never take (KindForbidden).
 func CheckAction(actor domain.Actor, action domain.Action) error {
 	spec, known := domain.ActionSpecs[action]
-	if !known || action == domain.ActionInfo {
+	if !known || !slices.Contains(domain.StaffActions, action) {
+		// The complainant's reply and feedback, and a call-back (recorded on its task),
+		// have their own endpoints.
 		return notFound("Aksi tidak dikenal.")
 	}
 	if !spec.RoleAllowed(actor.Role) {
@@ -98,7 +117,7 @@ func CheckAction(actor domain.Actor, action domain.Action) error {
 // updateID names the Update of an action: a client retrying with the same key gets the
 // same Update, which Temporal applies once; without a key every request is new.
 func updateID(action domain.Action, actor domain.Actor, key string) string {
-	if key = strings.TrimSpace(key); key != "" && len(key) <= 200 {
+	if key = strings.TrimSpace(key); key != "" && len(key) <= MaxKey {
 		return string(action) + ":" + actor.Username + ":" + key
 	}
 	return uuid.NewString()
@@ -124,9 +143,10 @@ func mergeRedactions(lists ...[]domain.Redaction) []domain.Redaction {
 	return out
 }
 
-// checkDirectory adds a field error for a pokja or partner the directory does not know.
+// checkDirectory adds a field error for a pokja or partner the directory does not know
+// (one already refused is not looked up).
 func (s *Service) checkDirectory(ctx context.Context, action domain.Action, req domain.ActionRequest, fields map[string]string) error {
-	if req.Pokja != "" && (action == domain.ActionTriage || action == domain.ActionReassign) {
+	if req.Pokja != "" && fields["pokja"] == "" && (action == domain.ActionTriage || action == domain.ActionReassign) {
 		ok, err := s.db.PokjaExists(ctx, req.Pokja)
 		if err != nil {
 			return unavailable(err)
@@ -135,7 +155,7 @@ func (s *Service) checkDirectory(ctx context.Context, action domain.Action, req 
 			fields["pokja"] = "pokja tidak dikenal"
 		}
 	}
-	if req.Partner != "" && (action == domain.ActionForward || action == domain.ActionReassign) {
+	if req.Partner != "" && fields["partner"] == "" && (action == domain.ActionForward || action == domain.ActionReassign) {
 		ok, err := s.db.PartnerExists(ctx, req.Partner)
 		if err != nil {
 			return unavailable(err)

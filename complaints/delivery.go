@@ -18,8 +18,11 @@ var deliveryStatuses = map[string]bool{"sent": true, "delivered": true, "read": 
 // logged and dropped: the provider must not retry it.
 func (s *Service) TakeStatus(ctx context.Context, st DeliveryStatus) error {
 	status := strings.ToLower(strings.TrimSpace(st.Status))
-	ref := domain.CleanText(st.Ref)
-	if !deliveryStatuses[status] || ref == "" {
+	ref, err := providerID("id", st.Ref)
+	if err != nil {
+		return err
+	}
+	if !deliveryStatuses[status] {
 		slog.Info("delivery status ignored", "channel", st.Channel, "status", status)
 		return nil
 	}

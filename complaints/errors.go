@@ -17,7 +17,9 @@ const (
 	KindNotFound          Kind = "not_found"
 	KindInvalidTransition Kind = "invalid_transition"
 	KindRateLimited       Kind = "rate_limited"
-	KindUnavailable            = failure.Unavailable
+	// KindKeyReused is an Idempotency-Key sent again with another body (422).
+	KindKeyReused   Kind = "idempotency_key_reused"
+	KindUnavailable      = failure.Unavailable
 )
 
 // Error is a use case's failure (failure.Error): its kind, a message in Bahasa Indonesia,

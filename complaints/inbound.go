@@ -2,14 +2,12 @@ package complaints
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"aduan/domain"
-	"aduan/notify"
 	"aduan/store"
 )
 
@@ -85,6 +83,15 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 	if m.Type == "" {
 		m.Type = domain.MessageText
 	}
+	var err error
+	if m.ID, err = providerID("id", m.ID); err != nil {
+		return err
+	}
+	if m.Media != nil {
+		if m.Media.Ref, err = providerID("media.id", m.Media.Ref); err != nil {
+			return err
+		}
+	}
 	text := domain.CleanText(m.Text)
 	if utf8.RuneCountInString(text) > domain.MaxIntakeText {
 		text = string([]rune(text)[:domain.MaxIntakeText])
@@ -105,16 +112,18 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		return unavailable(err)
 	}
 	if created && m.Type == domain.MessageOther {
-		if err := s.autoReplyOncePerDay(ctx, m, phone, "unsupported", notify.UnsupportedReply()); err != nil {
+		if err := s.autoReplyOncePerDay(ctx, m, phone, "unsupported", s.Texts(ctx).Unsupported()); err != nil {
 			return err
 		}
 	}
 	if open.Status == domain.StatusPublished {
-		// "YA" / "BELUM", typed or pressed: the answer to "did this solve your problem?".
-		if satisfied, ok := feedbackWords(text + " " + m.Button); ok && created {
-			if _, err := s.Feedback(ctx, open.Code, satisfied, text); KindOf(err) == KindUnavailable {
-				_ = s.db.ForgetMessage(ctx, id) // the provider's retry must find it new
-				return unavailable(errors.New("feedback could not be recorded"))
+		// "YA" / "BELUM", typed or pressed: the answer to "did this solve your problem?",
+		// from the complainant's own confirmed number. It is keyed by the provider's
+		// message id, so the provider's retry after a failure here (503) finds the
+		// feedback its first delivery wrote: nothing lost, nothing counted twice.
+		if satisfied, ok := feedbackWords(text + " " + m.Button); ok {
+			if _, err := s.FeedbackFromNumber(ctx, open.Code, satisfied, text, m.Channel+":"+m.ID); KindOf(err) == KindUnavailable {
+				return err
 			}
 		}
 		return nil
@@ -177,6 +186,17 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 	if err != nil {
 		return unavailable(err)
 	}
+	if seen {
+		// Delivered again: a message kept before (on a complaint closed since, or with the
+		// number) opens nothing now; one that opened a complaint finishes its intake.
+		kept, err := s.db.KeptAsMessage(ctx, m.Channel, m.ID)
+		if err != nil {
+			return unavailable(err)
+		}
+		if kept {
+			return nil
+		}
+	}
 	if !seen { // a repeated delivery does not count against the number
 		if err := s.allowPhone(phone); err != nil {
 			return err
@@ -191,16 +211,17 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 			return nil
 		}
 		slog.Info("inbound message kept until its number opens a complaint", "channel", m.Channel, "kind", m.Type)
-		reply, template := notify.GreetingReply(s.formURL()), "greeting"
+		texts := s.Texts(ctx)
+		reply, template := texts.Greeting(s.formURL()), "greeting"
 		if m.Type == domain.MessageOther {
-			reply, template = notify.UnsupportedReply(), "unsupported"
+			reply, template = texts.Unsupported(), "unsupported"
 		}
 		return s.autoReplyOncePerDay(ctx, m, phone, template, reply)
 	}
 	needsReview := m.Type != domain.MessageText && domain.IsTooShortForComplaint(text)
 	intakeText := text
 	if needsReview {
-		intakeText = strings.TrimSpace(notify.MediaOnlyText(m.Type) + " " + text)
+		intakeText = strings.TrimSpace(s.Texts(ctx).MediaOnly(m.Type) + " " + text)
 	}
 	res, err := s.intake(ctx, IntakeRequest{Channel: m.Channel, Text: intakeText, Phone: phone, Name: m.Name}, nil, m.ID, needsReview)
 	if KindOf(err) == KindInvalid {

@@ -2,8 +2,11 @@ package complaints
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +29,10 @@ type IntakeRequest struct {
 	Kecamatan    string
 	Desa         string
 	Category     string
+	// Client is the address of the web client that sent it (the JSON API): it scopes the
+	// client's Idempotency-Key, so that no other client reaches this complaint by
+	// sending the same key. It is not stored.
+	Client string
 }
 
 // IntakeResult says which complaint an intake produced; Created is false when the
@@ -98,9 +105,11 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 	if takenBy != nil && !domain.OneOf(req.Channel, domain.StaffChannels) {
 		fields["channel"] = "harus phone atau desk"
 	}
-	key = strings.TrimSpace(key)
-	if len(key) > 200 {
-		fields["Idempotency-Key"] = "terlalu panjang"
+	key, err := cleanKey(key)
+	if err != nil {
+		for k, v := range AsError(err).Fields {
+			fields[k] = v
+		}
 	}
 	kec, desa, kecOK, desaOK, err := s.db.ResolvePlace(ctx, req.Kecamatan, req.Desa)
 	if err != nil {
@@ -120,12 +129,30 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 	if p := domain.NormalizePhone(req.Phone); p != "" {
 		req.Phone = p
 	}
-	// Keys are scoped by who sent them, so no client can reach another's complaint.
+	// Keys are scoped by who sent them, so no client can reach another's complaint: a
+	// staff user's by their username, a web client's by its address (a hash of it), a
+	// provider's message id by the channel. A public key is tied to the request's body:
+	// sent again with another body it is refused, never answered with the first
+	// complainant's code.
 	if key != "" {
-		if takenBy != nil {
+		switch {
+		case takenBy != nil:
 			key = "staff:" + takenBy.Username + ":" + key
-		} else {
+		case req.Client != "":
+			key = req.Channel + ":" + clientScope(req.Client) + ":" + key
+		default:
 			key = req.Channel + ":" + key
+		}
+		if takenBy == nil && req.Channel == "web" {
+			same, err := s.db.ClaimIntakeKey(ctx, key, req.digest())
+			if err != nil {
+				return IntakeResult{}, unavailable(err)
+			}
+			if !same {
+				return IntakeResult{}, &Error{Kind: KindKeyReused,
+					Message: "Idempotency-Key ini sudah dipakai untuk aduan dengan isi lain. Gunakan kunci baru untuk aduan baru.",
+					Fields:  map[string]string{"Idempotency-Key": "sudah dipakai untuk isi yang lain"}}
+			}
 		}
 	}
 	if takenBy == nil && req.Channel == "web" && req.Phone != "" {
@@ -167,6 +194,19 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		s.starter.enqueue(in)
 	}
 	return IntakeResult{Code: res.Code, Created: res.Created}, nil
+}
+
+// digest is what a request's idempotency key is tied to: every field as cleaned.
+func (r IntakeRequest) digest() string {
+	return contentKey(r.Channel, r.Text, r.Name, r.Phone, r.Email, strconv.FormatBool(r.Anonymous),
+		strconv.FormatBool(r.Confidential), r.Kecamatan, r.Desa, r.Category)
+}
+
+// clientScope names a web client in its keys by a hash of its address (an address is
+// personal data; the key is stored).
+func clientScope(addr string) string {
+	sum := sha256.Sum256([]byte(addr))
+	return "c" + hex.EncodeToString(sum[:8])
 }
 
 // allowPhone takes one new complaint from a phone number, or refuses it.

@@ -60,3 +60,39 @@ func (s *Service) AllowClient(ip string) error {
 	}
 	return nil
 }
+
+// Code lookups. A tracking code is the only key to a complaint's tracking page, so a
+// client that guesses codes is held back: each lookup of a code that does not exist
+// spends one of the client's misses (LookupMissesPerMinute, LookupMissBurst), and a
+// client with none left is refused every lookup (429) until they refill. A complainant
+// looking up their own code never misses, so never waits.
+
+// peek reports whether key has a token now, or how long until it has one; it takes
+// nothing.
+func (l *clientLimiter) peek(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return true, 0
+	}
+	if tokens := b.lim.TokensAt(now); tokens < 1 {
+		return false, time.Duration((1 - tokens) / float64(l.perSec) * float64(time.Second))
+	}
+	return true, 0
+}
+
+// lookup runs find, a lookup of a complaint by its code for the client at ip: refused
+// with KindRateLimited while the client has no misses left; a wrong code (KindNotFound)
+// or a wrong feedback token (KindForbidden) spends one.
+func (s *Service) lookup(ip string, find func() error) error {
+	if ok, wait := s.misses.peek(ip, time.Now()); !ok {
+		return rateLimited("Terlalu banyak kode aduan yang tidak dikenal dari perangkat ini. "+
+			"Periksa kembali kode Anda dan coba lagi beberapa saat lagi.", wait)
+	}
+	err := find()
+	if k := KindOf(err); k == KindNotFound || k == KindForbidden {
+		s.misses.allow(ip, time.Now())
+	}
+	return err
+}

@@ -64,8 +64,8 @@ func (s *Service) Exists(ctx context.Context, code string) (bool, error) {
 }
 
 // Tracking is the complainant's view of a complaint; a merged duplicate also carries
-// the complaint it was merged into (Merged, without that one's question). A failure to
-// read the merged one leaves Merged nil rather than failing the page.
+// the complaint it was merged into (Merged, without that one's code and question). A
+// failure to read the merged one leaves Merged nil rather than failing the page.
 func (s *Service) Tracking(ctx context.Context, code string) (TrackingView, error) {
 	row, err := s.load(ctx, code)
 	if err != nil {
@@ -76,16 +76,45 @@ func (s *Service) Tracking(ctx context.Context, code string) (TrackingView, erro
 		return TrackingView{}, unavailable(err)
 	}
 	v := trackingViewOf(row, events)
-	if v.DuplicateOf != "" {
-		if other, err := s.load(ctx, v.DuplicateOf); err == nil {
-			if oe, err := s.db.Events(ctx, v.DuplicateOf); err == nil {
+	if v.duplicateOf != "" {
+		if other, err := s.load(ctx, v.duplicateOf); err == nil {
+			if oe, err := s.db.Events(ctx, v.duplicateOf); err == nil {
 				m := trackingViewOf(other, oe)
-				m.Question = "" // another complainant's question is theirs
+				// Another complainant's complaint: neither its code nor its question.
+				m.Code, m.Question, m.duplicateOf, m.MergedIntoOther = "", "", "", false
+				if m.Answer != nil {
+					m.Answer.Code = ""
+				}
 				v.Merged = &m
 			}
 		}
 	}
 	return v, nil
+}
+
+// TrackingFor is Tracking for a public client at address ip, who may not guess codes
+// without limit (KindRateLimited once their misses are spent).
+func (s *Service) TrackingFor(ctx context.Context, ip, code string) (v TrackingView, err error) {
+	err = s.lookup(ip, func() error {
+		v, err = s.Tracking(ctx, code)
+		return err
+	})
+	return v, err
+}
+
+// ExistsFor is Exists for a public client at address ip, limited as TrackingFor.
+func (s *Service) ExistsFor(ctx context.Context, ip, code string) (found bool, err error) {
+	err = s.lookup(ip, func() error {
+		_, err := s.load(ctx, code)
+		return err
+	})
+	switch KindOf(err) {
+	case "":
+		return true, nil
+	case KindNotFound:
+		return false, nil
+	}
+	return false, err
 }
 
 // StaffView is a complaint as the user may see it (KindForbidden when it is not theirs).
@@ -119,7 +148,7 @@ func (s *Service) staffView(ctx context.Context, viewer domain.Actor, row store.
 	for _, n := range sent {
 		v.Outbox = append(v.Outbox, Sent{At: n.CreatedAt, Kind: n.Kind, Channel: n.Channel, SentVia: n.SentVia.String,
 			DeliveryStatus: n.DeliveryStatus, DeliveryError: n.DeliveryError.String, LastError: n.LastError.String,
-			Resend: n.Resend})
+			Resend: n.Resend, HoldUntil: n.HoldUntil})
 		if !domain.SeesEverything(viewer) {
 			// A sender's error may quote what it was given; those who see no contacts see
 			// only the provider's verdict.
@@ -162,9 +191,10 @@ type Page[T any] struct {
 
 // Search lists the complaints the user may see that match the query, newest first.
 func (s *Service) Search(ctx context.Context, viewer domain.Actor, q SearchQuery) (Page[Summary], error) {
-	f := store.Filter{Status: q.Status, Pokja: q.Pokja, Partner: q.Partner, Category: q.Category,
-		Kecamatan: q.Kecamatan, Channel: q.Channel, WithGroup: q.WithGroup, Q: q.Q, Page: max(q.Page, 1), PerPage: PerPage}
 	fields := map[string]string{}
+	f := store.Filter{Status: q.Status, Pokja: checkID(fields, "pokja", q.Pokja), Partner: checkID(fields, "partner", q.Partner),
+		Category: q.Category, Kecamatan: checkID(fields, "kecamatan", q.Kecamatan), Channel: q.Channel,
+		WithGroup: q.WithGroup, Q: domain.CleanText(q.Q), Page: checkPage(fields, q.Page), PerPage: PerPage}
 	if f.Status != "" && !domain.Status(f.Status).Valid() {
 		fields["status"] = "status tidak dikenal"
 	}
@@ -204,9 +234,15 @@ func (s *Service) Publications(ctx context.Context, q PublicQuery) (Page[Publica
 	if q.PerPage <= 0 {
 		q.PerPage = PerPage
 	}
-	q.Page = max(q.Page, 1)
+	fields := map[string]string{}
+	q.Page = checkPage(fields, q.Page)
+	q.Kecamatan, q.Category, q.Pokja = checkID(fields, "kecamatan", q.Kecamatan), checkID(fields, "category", q.Category),
+		checkID(fields, "pokja", q.Pokja)
+	if len(fields) > 0 {
+		return Page[Publication]{}, invalid(fields)
+	}
 	rows, total, err := s.db.PublicPage(ctx, store.PublicPageFilter{Pokja: q.Pokja, PublicFilter: store.PublicFilter{
-		Kecamatan: q.Kecamatan, Category: q.Category, Q: q.Q, Page: q.Page, PerPage: q.PerPage}})
+		Kecamatan: q.Kecamatan, Category: q.Category, Q: domain.CleanText(q.Q), Page: q.Page, PerPage: q.PerPage}})
 	if err != nil {
 		return Page[Publication]{}, unavailable(err)
 	}
@@ -249,7 +285,10 @@ type Notification = store.Notification
 
 // Notifications lists the user's own notifications, newest first.
 func (s *Service) Notifications(ctx context.Context, username string, page int) (Page[Notification], error) {
-	page = max(page, 1)
+	fields := map[string]string{}
+	if page = checkPage(fields, page); len(fields) > 0 {
+		return Page[Notification]{}, invalid(fields)
+	}
 	rows, total, err := s.db.NotificationsFor(ctx, username, page, PerPage)
 	if err != nil {
 		return Page[Notification]{}, unavailable(err)

@@ -2,69 +2,83 @@ package complaints
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 
 	"aduan/domain"
+	"aduan/store"
 )
 
 // complainant is who the workflow records for the complainant's own replies.
 var complainant = domain.Actor{Username: "pelapor", Role: domain.RoleComplainant}
 
-// Reply is the complainant answering the admin's question (from the tracking page or
-// the API; a WhatsApp or SMS reply goes through TakeMessage). The reply is kept in
-// PostgreSQL (it may identify them); the workflow gets its id only. It answers with the
-// tracking view. A repeated key is the same reply, applied once.
+// Reply is the complainant answering the admin's question (from the API; a WhatsApp or
+// SMS reply goes through TakeMessage). The reply is kept in PostgreSQL (it may identify
+// them); the workflow gets its id only. It answers with the tracking view.
+//
+// A retried request is the same reply, stored and applied once: the same key, or without
+// one the same text, to the same question. A reply the workflow refuses (the complaint
+// moved on meanwhile) is removed again; one written while Temporal was away waits for the
+// retry, which finds it and sends the same Update.
 func (s *Service) Reply(ctx context.Context, code, text, key string) (TrackingView, error) {
 	reply := domain.ActionRequest{Text: domain.CleanText(text)}
 	if fields := domain.ValidateFields(domain.ActionInfo, reply); len(fields) > 0 {
 		return TrackingView{}, invalid(fields)
 	}
+	key, err := cleanKey(key)
+	if err != nil {
+		return TrackingView{}, err
+	}
 	row, err := s.load(ctx, code)
 	if err != nil {
 		return TrackingView{}, err
 	}
-	if row.Status != domain.StatusAwaitingInfo {
-		return TrackingView{}, &Error{Kind: KindInvalidTransition, Message: "Aduan ini tidak sedang menunggu informasi dari pelapor."}
+	events, err := s.db.Events(ctx, code)
+	if err != nil {
+		return TrackingView{}, unavailable(err)
 	}
-	id, err := s.db.AddMessage(ctx, code, row.Channel, reply.Text)
+	if key == "" {
+		key = contentKey(reply.Text)
+	}
+	// Scoped by the question it answers: the same words to a later question are new.
+	ref := code + ":" + strconv.FormatInt(questionSeq(events), 10) + ":" + key
+	if row.Status != domain.StatusAwaitingInfo {
+		seen, err := s.db.ProviderMessageSeen(ctx, row.Channel, replyChannel+":"+ref)
+		if err != nil {
+			return TrackingView{}, unavailable(err)
+		}
+		if !seen {
+			return TrackingView{}, &Error{Kind: KindInvalidTransition, Message: "Aduan ini tidak sedang menunggu informasi dari pelapor."}
+		}
+		// A retry of a reply already stored: the same Update tells whether it was taken.
+	}
+	id, _, err := s.db.AddInboundMessage(ctx, code, row.Channel, reply.Text, replyChannel+":"+ref)
 	if err != nil {
 		return TrackingView{}, unavailable(err)
 	}
 	info := domain.ActionRequest{MessageID: id, Actor: complainant}
-	if err := s.update(ctx, row, domain.ActionInfo, info, updateID(domain.ActionInfo, complainant, key)); err != nil {
+	if err := s.update(ctx, row, domain.ActionInfo, info, "info:"+replyChannel+":"+ref); err != nil {
+		if KindOf(err) != KindUnavailable {
+			if ferr := s.db.ForgetMessage(ctx, id); ferr != nil {
+				slog.Warn("refused reply not removed", "code", code, "err", ferr)
+			}
+		}
 		return TrackingView{}, err
 	}
 	return s.Tracking(ctx, code)
 }
 
-// Feedback records the complainant's answer to "did this solve your problem?" on a
-// published complaint: satisfied closes it; not satisfied sends it back to its pokja
-// (twice at most, then it closes) with the comment, which stays in PostgreSQL. The web
-// form, the API and the messaging channels all use it. It answers with the tracking view.
-func (s *Service) Feedback(ctx context.Context, code string, satisfied bool, comment string) (TrackingView, error) {
-	comment = domain.CleanText(comment)
-	if len([]rune(comment)) > domain.MaxNote {
-		return TrackingView{}, &Error{Kind: KindInvalid, Message: "Komentar terlalu panjang.",
-			Fields: map[string]string{"comment": "terlalu panjang"}}
-	}
-	row, err := s.load(ctx, code)
-	if err != nil {
-		return TrackingView{}, err
-	}
-	if row.Status != domain.StatusPublished {
-		return TrackingView{}, &Error{Kind: KindInvalidTransition,
-			Message: "Tanggapan hanya dapat diberikan setelah jawaban diterbitkan dan sebelum aduan selesai."}
-	}
-	id, err := s.db.AddFeedback(ctx, code, row.Channel, satisfied, comment)
-	if err != nil {
-		return TrackingView{}, unavailable(err)
-	}
-	req := domain.ActionRequest{Satisfied: &satisfied, FeedbackID: id, Actor: complainant}
-	if err := s.sendUpdate(ctx, code, domain.ActionFeedback, req, "feedback:"+strconv.FormatInt(id, 10)); err != nil {
-		if isRejection(err) {
-			return TrackingView{}, &Error{Kind: KindInvalidTransition, Message: "Aduan ini sudah tidak menunggu tanggapan."}
+// replyChannel prefixes the key of a reply sent through the API, as a provider's name
+// prefixes its message ids.
+const replyChannel = "reply"
+
+// questionSeq is the event number of the latest question, 0 when none was asked.
+func questionSeq(events []store.Event) int64 {
+	var seq int64
+	for _, e := range events {
+		if e.Action == string(domain.ActionRequestInfo) {
+			seq = e.Seq
 		}
-		return TrackingView{}, unavailable(err)
 	}
-	return s.Tracking(ctx, code)
+	return seq
 }

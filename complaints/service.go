@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,11 @@ type Config struct {
 	// PhonePerMinute and PhoneBurst limit new complaints per phone number (0.2, 5).
 	PhonePerMinute float64
 	PhoneBurst     int
+	// LookupMissesPerMinute and LookupMissBurst limit the lookups of codes that do not
+	// exist per client (10, 30): guessing codes is held back, a complainant's own code
+	// never waits.
+	LookupMissesPerMinute float64
+	LookupMissBurst       int
 	// ActionTimeout bounds how long an action waits for its workflow (20 s).
 	ActionTimeout time.Duration
 	// StartTimeout bounds how long the starter tries to start a workflow before leaving
@@ -48,6 +54,12 @@ func (c Config) withDefaults() Config {
 	if c.PhoneBurst <= 0 {
 		c.PhoneBurst = 5
 	}
+	if c.LookupMissesPerMinute <= 0 {
+		c.LookupMissesPerMinute = 10
+	}
+	if c.LookupMissBurst <= 0 {
+		c.LookupMissBurst = 30
+	}
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = 20 * time.Second
 	}
@@ -67,6 +79,7 @@ type Service struct {
 	temporal     client.Client
 	limiter      *clientLimiter
 	phoneLimiter *clientLimiter
+	misses       *clientLimiter
 	starter      *starter
 	policies     policyCache
 }
@@ -76,7 +89,8 @@ func New(db Store, tc client.Client, cfg Config) *Service {
 	cfg = cfg.withDefaults()
 	s := &Service{cfg: cfg, db: db, temporal: tc,
 		limiter:      newClientLimiter(cfg.IntakePerMinute, cfg.IntakeBurst),
-		phoneLimiter: newClientLimiter(cfg.PhonePerMinute, cfg.PhoneBurst)}
+		phoneLimiter: newClientLimiter(cfg.PhonePerMinute, cfg.PhoneBurst),
+		misses:       newClientLimiter(cfg.LookupMissesPerMinute, cfg.LookupMissBurst)}
 	s.starter = newStarter(cfg.StartWorkers, 4096, cfg.StartTimeout, s.startQueued)
 	return s
 }
@@ -139,17 +153,21 @@ func (s *Service) Location(ctx context.Context) *time.Location {
 	return p.Location()
 }
 
-// Ready reports whether PostgreSQL and Temporal answer: "ok" or the problem of each.
+// Ready reports whether PostgreSQL and Temporal answer: "ok" or "unavailable" for each.
+// Anyone may ask, so the problem itself (hosts, ports, an authentication failure) goes
+// to the log only.
 func (s *Service) Ready(ctx context.Context) (ready bool, checks map[string]string) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	checks = map[string]string{"postgres": "ok", "temporal": "ok"}
 	ready = true
 	if err := s.db.PingContext(ctx); err != nil {
-		checks["postgres"], ready = err.Error(), false
+		slog.Warn("readiness: PostgreSQL does not answer", "err", err)
+		checks["postgres"], ready = "unavailable", false
 	}
 	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], ready = err.Error(), false
+		slog.Warn("readiness: Temporal does not answer", "err", err)
+		checks["temporal"], ready = "unavailable", false
 	}
 	return ready, checks
 }

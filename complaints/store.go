@@ -41,15 +41,21 @@ type Store interface {
 	AddMessage(ctx context.Context, code, channel, text string) (int64, error)
 	AddInboundMessage(ctx context.Context, code, channel, text, providerID string) (id int64, created bool, err error)
 	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
-	AddFeedback(ctx context.Context, code, channel string, satisfied bool, comment string) (int64, error)
 	ForgetMessage(ctx context.Context, id int64) error
 	AddInbound(ctx context.Context, in store.Inbound) (id int64, created bool, err error)
+	KeptAsMessage(ctx context.Context, channel, providerID string) (bool, error)
 	AttachUnattached(ctx context.Context, code, phone string, since time.Time) (int64, error)
 	ClaimGreetingReply(ctx context.Context, phone string, day time.Time) (bool, error)
 	EnqueueAutoReply(ctx context.Context, r store.AutoReply) error
 	ConfirmPhoneByCode(ctx context.Context, code, phone string) (bool, error)
 	SentToComplainant(ctx context.Context, code string) ([]store.Notification, error)
+	OpenCallBacks(ctx context.Context, limit int) ([]store.CallBack, error)
+	CallBackTask(ctx context.Context, id int64) (store.CallBack, error)
+	RecordCall(ctx context.Context, id int64, told bool, by, why string) (bool, error)
 	RecordDelivery(ctx context.Context, channel, ref, status string, at time.Time, errText string) (int64, error)
+
+	// Proofs and once-only writes of what the public sends (issue 14).
+	securityStore
 
 	// A message's file (media.Store's PostgreSQL implementation reads the same blobs).
 	Media(ctx context.Context, id int64) (store.Media, error)

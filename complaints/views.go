@@ -122,6 +122,9 @@ type Sent struct {
 	LastError      string
 	// Resend marks a try made after an earlier one failed.
 	Resend bool
+	// HoldUntil is when a message held for office hours goes out (nil: not held); it
+	// stays set once sent.
+	HoldUntil *time.Time
 }
 
 // StaffView is everything a staff user may see of one complaint.
@@ -224,12 +227,16 @@ type TrackingView struct {
 	Timeline []Step
 	// Answer is the published answer, once there is one.
 	Answer *Publication
-	// RejectReason says why a rejected complaint was not followed up; a merged
-	// duplicate's DuplicateOf names the complaint that carries it, and Merged is that
-	// complaint as its own tracking view shows it (without its complainant's question).
-	RejectReason string
-	DuplicateOf  string
-	Merged       *TrackingView
+	// RejectReason says why a rejected complaint was not followed up. A merged duplicate
+	// is MergedIntoOther, and Merged is the complaint that carries it as its complainant
+	// may follow it: status, timeline and answer, without its code or its complainant's
+	// question. The code would let them act on another's complaint (answer its question);
+	// they follow it through their own code, read-only.
+	RejectReason    string
+	MergedIntoOther bool
+	Merged          *TrackingView
+	// duplicateOf is the code of the complaint that carries a merged duplicate.
+	duplicateOf string
 }
 
 // timelineOf keeps the events that changed the status: the public sees where the
@@ -262,7 +269,7 @@ func trackingViewOf(c store.Complaint, events []store.Event) TrackingView {
 	}
 	if v.RejectReason == "duplicate" {
 		if dup := domain.NormalizeCode(str(c.DuplicateOf)); dup != "" && dup != c.Code {
-			v.DuplicateOf = dup
+			v.duplicateOf, v.MergedIntoOther = dup, true
 		}
 	}
 	return v

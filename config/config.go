@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"aduan/keyring"
 )
 
 // Config is every setting, grouped. Each field's env tag names its variable and its
@@ -35,6 +37,7 @@ type Config struct {
 	SMS      SMS      `group:"SMS"`
 	SMTP     SMTP     `group:"E-mail (SMTP)"`
 	Publish  Publish  `group:"Publishing to the regency websites"`
+	Keys     Keys     `group:"Encryption keys"`
 	Dev      Dev      `group:"Development (scripts, tests, aduan-bench)"`
 
 	// fromEnv lists the variables set (not empty) in the environment it was read from.
@@ -90,6 +93,10 @@ type Worker struct {
 	// 40 MiB of workflows, is enough for the complaints active in any hour of a
 	// regency's day.
 	StickyCache int `env:"ADUAN_STICKY_CACHE" envDefault:"1000"`
+	// QuietHours holds reminders to staff and messages to complainants due outside the
+	// office hours of the SLA policy's calendar until the next opening (but the
+	// acknowledgement, the automatic replies and an urgent complaint's escalations).
+	QuietHours bool `env:"ADUAN_QUIET_HOURS" envDefault:"true"`
 }
 
 // WhatsApp is the WhatsApp Business Cloud API: its webhook (messages in) and the sender
@@ -170,6 +177,28 @@ type Publish struct {
 	// WordPressCategoryID files the posts in a category (0: none).
 	WordPressCategoryID int `env:"ADUAN_WP_CATEGORY_ID"`
 }
+
+// Keys are the encryption keys of what Aduan keeps outside its own rows: every Temporal
+// payload (package payloadcodec) and the staff's TOTP secrets in PostgreSQL.
+type Keys struct {
+	// Payload is the key ring (package keyring): id:base64-key entries separated by
+	// commas, the current one marked with a leading *, e.g. "*k2:...,k1:...". Every
+	// process that talks to Temporal needs it.
+	Payload string `env:"ADUAN_PAYLOAD_KEYS" secret:"true"`
+}
+
+// Ring is the key ring of ADUAN_PAYLOAD_KEYS; nil when it is not set (Parse has refused
+// a bad one already).
+func (k Keys) Ring() (*keyring.Ring, error) {
+	if k.Payload == "" {
+		return nil, nil
+	}
+	return keyring.Parse(k.Payload)
+}
+
+// ErrNoPayloadKeys is what a process that talks to Temporal says without its keys.
+var ErrNoPayloadKeys = &Error{Problems: []Problem{{Var: "ADUAN_PAYLOAD_KEYS",
+	Msg: "not set; every process that talks to Temporal needs the payload keys (make one with: echo \"k1:$(openssl rand -base64 32)\")"}}}
 
 // Dev is what the development tools read: the scripts, the tests and aduan-bench.
 type Dev struct {
@@ -453,6 +482,11 @@ func (c Config) validate(v *validator) {
 	v.needs("ADUAN_WP_URL", p.WordPressURL, "ADUAN_WP_USER", "ADUAN_WP_APP_PASSWORD", "ADUAN_WP_CATEGORY_ID")
 	if v.set["ADUAN_WP_CATEGORY_ID"] && p.WordPressCategoryID <= 0 {
 		v.add("ADUAN_WP_CATEGORY_ID", "%d must be more than 0", p.WordPressCategoryID)
+	}
+
+	// The keys' own messages never show a key.
+	if _, err := c.Keys.Ring(); err != nil {
+		v.add("ADUAN_PAYLOAD_KEYS", "%v", err)
 	}
 }
 

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 		Database: Database{URL: "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"},
 		Temporal: Temporal{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "aduan", UIURL: "http://localhost:8233"},
 		HTTP:     HTTP{Addr: ":8080", PublicURL: "http://localhost:8080", IntakePerMinute: 20, IntakeBurst: 10},
-		Worker:   Worker{StickyCache: 1000},
+		Worker:   Worker{StickyCache: 1000, QuietHours: true},
 		WhatsApp: WhatsApp{APIBase: "https://graph.facebook.com/v21.0", TemplateUpdate: "aduan_pembaruan", TemplateLanguage: "id"},
 		SMS:      SMS{Provider: "generic", TwilioAPIBase: "https://api.twilio.com"},
 		SMTP:     SMTP{From: "aduan@localhost"},
@@ -369,5 +369,46 @@ func TestSMSProviders(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), "ADUAN_TWILIO_ACCOUNT_SID = "+twilioAccount) {
 		t.Errorf("the account SID is not a secret:\n%s", b.String())
+	}
+}
+
+// TestPayloadKeys: ADUAN_PAYLOAD_KEYS gives the key ring; a bad one is refused naming the
+// variable and never showing a key; `aduan config` masks it.
+func TestPayloadKeys(t *testing.T) {
+	const k1, k2 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
+	c, err := Parse(map[string]string{"ADUAN_PAYLOAD_KEYS": " *k2:" + k2 + ",k1:" + k1 + " "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Keys.Ring()
+	if err != nil || r.Current() != "k2" || !r.Has("k1") {
+		t.Errorf("ring %v, %v; want k2 current and k1", r, err)
+	}
+	var b strings.Builder
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if out := strings.Join(strings.Fields(b.String()), " "); strings.Contains(out, k1) || strings.Contains(out, k2) ||
+		!strings.Contains(out, "ADUAN_PAYLOAD_KEYS = •••• (set)") {
+		t.Errorf("aduan config shows:\n%s", out)
+	}
+	if r, err := (Keys{}).Ring(); r != nil || err != nil {
+		t.Errorf("no keys: %v, %v", r, err)
+	}
+
+	for spec, want := range map[string]string{
+		"k1:" + k1 + ",k2:" + k2:   "ADUAN_PAYLOAD_KEYS: no key is marked current",
+		"k1:" + k1[:20]:            "ADUAN_PAYLOAD_KEYS: key \"k1\": 15 bytes, want 32",
+		"*k1:" + k1 + ",*k2:" + k2: "ADUAN_PAYLOAD_KEYS: more than one key",
+		k1:                         "ADUAN_PAYLOAD_KEYS: entry 1 is not id:base64-key",
+	} {
+		probs := problems(t, map[string]string{"ADUAN_PAYLOAD_KEYS": spec})
+		if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), want) {
+			t.Errorf("%q: problems %q, want one starting %q", spec, probs, want)
+			continue
+		}
+		if msg := probs[0].String(); strings.Contains(msg, k1[:20]) || strings.Contains(msg, k2[:20]) {
+			t.Errorf("the message shows a key: %s", msg)
+		}
 	}
 }

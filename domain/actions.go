@@ -28,6 +28,17 @@ const (
 	ActionInfo Action = "info"
 	// ActionFeedback is the complainant's answer to "did this solve your problem?".
 	ActionFeedback Action = "feedback"
+	// ActionCallBack records an operator's call to a complainant who can only be reached
+	// by telephone: the message (CallKind) was told, or nobody answered. A question told
+	// starts the question's clock. It is not on the generic action endpoint: the
+	// call-back task (complaints.RecordCallBack) sends it.
+	ActionCallBack Action = "callback"
+)
+
+// Outcomes of a call-back (ActionRequest.CallOutcome).
+const (
+	CallTold     = "told"
+	CallNoAnswer = "no_answer"
 )
 
 // MaxReopens is how often a complainant's "not solved" sends a complaint back to its pokja.
@@ -46,6 +57,9 @@ const (
 	ActionReopen Action = "reopen"
 	// ActionEscalate records the second escalation level (the head of office).
 	ActionEscalate Action = "escalate"
+	// ActionQuestionHeld records that the question's clock waits: the question waits for
+	// an operator's call, or could reach nobody.
+	ActionQuestionHeld Action = "question_held"
 )
 
 // Assignment says which assignment the actor must hold on the complaint.
@@ -74,7 +88,7 @@ type ActionSpec struct {
 
 // ActionSpecs is the actions table of API.md.
 var ActionSpecs = map[Action]ActionSpec{
-	ActionTriage:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}, To: StatusAtPokja},
+	ActionTriage:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived, StatusAwaitingInfo}, To: StatusAtPokja},
 	ActionRequestInfo:   {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived}, To: StatusAwaitingInfo},
 	ActionReject:        {Roles: []Role{RoleAdmin}, From: []Status{StatusReceived, StatusAwaitingInfo}, To: StatusRejected},
 	ActionReturn:        {Roles: []Role{RolePokja}, Assign: AssignPokja, From: []Status{StatusAtPokja}, To: StatusReceived},
@@ -91,6 +105,7 @@ var ActionSpecs = map[Action]ActionSpec{
 	ActionNote:          {Roles: []Role{RoleAdmin, RoleSupervisor, RolePokja, RolePartner}, Assign: AssignViewer, Any: true},
 	ActionInfo:          {Roles: []Role{RoleComplainant}, From: []Status{StatusAwaitingInfo}, To: StatusReceived},
 	ActionFeedback:      {Roles: []Role{RoleComplainant}, From: []Status{StatusPublished}}, // To: see FeedbackTo
+	ActionCallBack:      {Roles: []Role{RoleAdmin}, Any: true},
 }
 
 // StaffActions lists the actions of the staff endpoint in the order of API.md, then ours.
@@ -162,7 +177,16 @@ type ActionRequest struct {
 	// PostgreSQL (complaint_feedback) like everything else they write.
 	Satisfied  *bool `json:"satisfied,omitempty"`
 	FeedbackID int64 `json:"feedback_id,omitempty"`
+	// CallOutcome (CallTold, CallNoAnswer) and CallKind (the message read out) carry a
+	// call-back; CallTask is its outbox row.
+	CallOutcome string     `json:"call_outcome,omitempty"`
+	CallKind    NotifyKind `json:"call_kind,omitempty"`
+	CallTask    int64      `json:"call_task,omitempty"`
 }
+
+// callBackKinds are the messages an operator may have to read out to a complainant.
+var callBackKinds = []string{string(NotifyQuestion), string(NotifyAnswer), string(NotifyAnswerPrivate),
+	string(NotifyDuplicate), string(NotifyNoReplyClosed)}
 
 // Text limits, in characters.
 const (
@@ -285,6 +309,14 @@ func ValidateFields(a Action, r ActionRequest) map[string]string {
 			f["satisfied"] = msgRequired
 		}
 		optional("comment", r.Text, MaxNote)
+	case ActionCallBack:
+		if r.CallOutcome != CallTold && r.CallOutcome != CallNoAnswer {
+			f["outcome"] = msgUnknown
+		}
+		if !OneOf(string(r.CallKind), callBackKinds) {
+			f["kind"] = msgUnknown
+		}
+		optional("note", r.Note, MaxNote)
 	default:
 		f["action"] = msgUnknown
 	}

@@ -41,7 +41,20 @@ const (
 	// NotifyAutoReply answers a citizen's message that opened nothing: a greeting, a kind
 	// of message Aduan cannot use, a file too large. It belongs to no complaint.
 	NotifyAutoReply NotifyKind = "auto_reply"
+	// NotifyQuestionUnreached tells the admins at once that the admin's question reached
+	// nobody (no usable contact, no call-back possible): the complaint is not closed for
+	// a silence nobody could break.
+	NotifyQuestionUnreached NotifyKind = "question_unreached"
 )
+
+// NotifyOutcome says whether a notification reached its complainant: sent by a provider
+// (Reached), left to an operator's call (CallBack), or neither. Staff recipients do not
+// count. It holds no address.
+type NotifyOutcome struct {
+	Reached  bool   `json:"reached,omitempty"`
+	CallBack bool   `json:"callback,omitempty"`
+	Channel  string `json:"channel,omitempty"`
+}
 
 // NotifyRequest asks the notify activity to write notifications to the outbox and
 // deliver them. It names the complaint and the occasion; the activity finds the

@@ -149,6 +149,7 @@ func TestBrowserConsole(t *testing.T) {
 		{"/staf/cari?status=published&pokja=logistik", "search with filters"},
 		{"/staf/notifikasi", "notifications"},
 		{"/staf/laporan", "report"},
+		{"/staf/akun", "profile page"},
 	} {
 		sup.navigate(t, baseURL+p.path)
 		if p.name == "search" && !strings.Contains(sup.text(t), code) {
@@ -165,6 +166,7 @@ func TestBrowserConsole(t *testing.T) {
 		{"/staf/admin/pengguna", "users page"},
 		{"/staf/admin/kebijakan", "policy page"},
 		{"/staf/admin/direktori", "directory page"},
+		{"/staf/admin/templat", "templates page"},
 	} {
 		admin.navigate(t, baseURL+p.path)
 		check(admin, p.name)

@@ -290,7 +290,7 @@ func testTwoOfEach(t *testing.T, bin string) {
 // dialTemporal is a client of the dev server at hostPort, closed when the test ends.
 func dialTemporal(t *testing.T, hostPort string) client.Client {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet})
+	c, err := client.Dial(client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet, DataConverter: e2eDataConverter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +395,7 @@ func localAttempt(e *historypb.HistoryEvent) int32 {
 		return 0
 	}
 	var marker struct{ Attempt int32 }
-	if err := json.Unmarshal(data[0].GetData(), &marker); err != nil {
+	if err := e2eDataConverter.FromPayload(data[0], &marker); err != nil { // sealed by the codec
 		return 0
 	}
 	return marker.Attempt

@@ -23,7 +23,8 @@ func TestIntakeIdempotency(t *testing.T) {
 		t.Errorf("same Idempotency-Key gave %s and %s", first, second)
 	}
 	var rows int
-	if err := testDB.Get(&rows, `SELECT count(*) FROM complaints WHERE idempotency_key = 'web:' || $1 OR code = $2`, key, first); err != nil {
+	// Stored scoped by the client (issue 14): web:<hash of its address>:<key>.
+	if err := testDB.Get(&rows, `SELECT count(*) FROM complaints WHERE idempotency_key LIKE 'web:%:' || $1 OR code = $2`, key, first); err != nil {
 		t.Fatal(err)
 	}
 	if rows != 1 {
@@ -58,7 +59,7 @@ func TestIntakeIdempotency(t *testing.T) {
 			break
 		}
 	}
-	if err := testDB.Get(&rows, `SELECT count(*) FROM complaints WHERE idempotency_key = 'web:' || $1`, key2); err != nil {
+	if err := testDB.Get(&rows, `SELECT count(*) FROM complaints WHERE idempotency_key LIKE 'web:%:' || $1`, key2); err != nil {
 		t.Fatal(err)
 	}
 	if rows != 1 {

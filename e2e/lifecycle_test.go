@@ -242,8 +242,13 @@ func TestRequestInfoLoop(t *testing.T) {
 		t.Errorf("question %q still set after the reply", v.Question)
 	}
 
-	// A second reply finds nobody waiting.
+	// The same reply again (a retry whose answer was lost) is the same reply, taken once
+	// (issue 14); another reply finds nobody waiting.
 	r = do(t, "POST", "/api/v1/complaints/"+code+"/info", "", map[string]any{"text": reply}, nil)
+	if again := view(t, "admin", code); r.Status != http.StatusOK || len(again.Messages) != len(v.Messages) {
+		t.Errorf("the same reply again: %s, messages %d, want %d", r, len(again.Messages), len(v.Messages))
+	}
+	r = do(t, "POST", "/api/v1/complaints/"+code+"/info", "", map[string]any{"text": "Satu lagi: dekat masjid."}, nil)
 	wantError(t, r, http.StatusConflict, "invalid_transition")
 
 	triage(t, code, "logistik", "bantuan_logistik")

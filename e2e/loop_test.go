@@ -64,9 +64,11 @@ func TestPublishRedactsPersonalData(t *testing.T) {
 func TestFeedbackReopensThenCloses(t *testing.T) {
 	t.Parallel()
 	code := publishedComplaint(t, map[string]any{"text": uniqueText(t)})
+	token := feedbackTokenOf(t, code, code) // of the link sent with the answer
 	wantError(t, do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"comment": "x"}, nil),
 		http.StatusBadRequest, "invalid")
-	r := do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": false, "comment": "Beras belum datang"}, nil)
+	r := do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": false, "comment": "Beras belum datang",
+		"token": token}, nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("feedback: %s", r)
 	}
@@ -86,13 +88,13 @@ func TestFeedbackReopensThenCloses(t *testing.T) {
 	}
 	step(t, "pokja-logistik", code, "answer", map[string]any{"answer": "Beras dikirim ulang Senin."}, domain.StatusReadyToPublish)
 	step(t, "admin", code, "publish", map[string]any{"public_title": "Distribusi beras", "public_answer": "Dikirim ulang Senin."}, domain.StatusPublished)
-	if r := do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": true}, nil); r.Status != http.StatusOK {
+	if r := do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": true, "token": token}, nil); r.Status != http.StatusOK {
 		t.Fatalf("feedback yes: %s", r)
 	}
 	if v := view(t, "admin", code); v.Status != "closed" || v.last().Action != "feedback" {
 		t.Fatalf("after 'solved': %s %+v", v.Status, v.last())
 	}
-	wantError(t, do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": false}, nil),
+	wantError(t, do(t, "POST", "/api/v1/complaints/"+code+"/feedback", "", map[string]any{"satisfied": false, "token": token}, nil),
 		http.StatusConflict, "invalid_transition")
 	recordHistory(t, code, "feedback_reopen_close")
 }
@@ -123,8 +125,8 @@ func TestWhatsAppFeedbackAndDuplicates(t *testing.T) {
 	var told string
 	if !eventually(15*time.Second, func() bool {
 		return testDB.Get(&told, `SELECT text FROM notifications WHERE code = $1 AND kind = 'duplicate'`, dup) == nil
-	}) || !strings.Contains(told, original) {
-		t.Fatalf("duplicate's complainant not told where it went: %q", told)
+	}) || !strings.Contains(told, "kami gabungkan dengan aduan lain") || strings.Contains(told, original) {
+		t.Fatalf("duplicate's complainant not told it was merged, or told the original's code: %q", told)
 	}
 
 	triage(t, original, "logistik", "bantuan_logistik")

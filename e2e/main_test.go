@@ -183,6 +183,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer testDB.Close()
+	testDB.UseKeys(e2eRing) // TOTP secrets sealed at rest, as in aduan's processes
 	if _, err := testDB.Migrate(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: migrate:", err)
 		return 1
@@ -206,7 +207,7 @@ func run(m *testing.M) int {
 		ExistingPath:  cli,
 		LogLevel:      "error",
 		ExtraArgs:     extra,
-		ClientOptions: &client.Options{HostPort: "", Namespace: "default", Logger: quiet},
+		ClientOptions: &client.Options{HostPort: "", Namespace: "default", Logger: quiet, DataConverter: e2eDataConverter},
 	})
 	scancel()
 	if err != nil {
@@ -249,7 +250,7 @@ func run(m *testing.M) int {
 	// The API, as apiDeps wires it, with a generous intake limit (every test submits
 	// from 127.0.0.1).
 	apiDeps = serverDeps{Temporal: tc, DB: testDB, Config: complaints.Config{TaskQueue: taskQueue,
-		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}}
+		PublicBaseURL: "http://test", IntakePerMinute: 6000, IntakeBurst: 1000}, Options: api.Options{Codec: e2eCodecEndpoint}}
 	handler, stop := buildRouter(apiDeps)
 	defer stop()
 	srv := httptest.NewServer(handler)

@@ -137,7 +137,7 @@ func TestNotifyRetryAndDedupe(t *testing.T) {
 		t.Errorf("row %+v", r)
 	}
 	wantText := "Pengingat: aduan " + code + " (Ditangani pokja) harus ditindaklanjuti sebelum Senin, 07-12-2026 16:00 WITA."
-	if !strings.HasPrefix(r.Text, wantText) || !strings.Contains(r.Text, "http://test/api/v1/staff/complaints/"+code) ||
+	if !strings.HasPrefix(r.Text, wantText) || !strings.Contains(r.Text, "http://test/staf/aduan/"+code) ||
 		!strings.Contains(r.Text, "Pokja Logistik dan Bantuan") {
 		t.Errorf("text %q, want it to start with %q and link the staff view", r.Text, wantText)
 	}
@@ -281,7 +281,8 @@ func TestNotifyRecipients(t *testing.T) {
 	// A WhatsApp complainant is answered on WhatsApp, at their phone. (Intake over
 	// WhatsApp comes with its own issue; the test marks a web complaint as one.)
 	wa := submitBody(t, map[string]any{"text": uniqueText(t), "phone": phone, "email": email, "kecamatan": "simboro"}, nil)
-	if _, err := testDB.ExecContext(context.Background(), `UPDATE complaints SET channel = 'whatsapp' WHERE code = $1`, wa); err != nil {
+	if _, err := testDB.ExecContext(context.Background(), `UPDATE complaints SET channel = 'whatsapp', phone_confirmed_by = 'pesan'
+		WHERE code = $1`, wa); err != nil {
 		t.Fatal(err)
 	}
 	rows = run(wa, "reminder", domain.NotifyRequest{Kind: domain.NotifyReminder, Status: domain.StatusAwaitingInfo})

@@ -33,7 +33,7 @@ func ownDevServer(t *testing.T, hostPort, dbFile string) *testsuite.DevServer {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		server, err = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 			ExistingPath: temporalCLI(), LogLevel: "error", DBFilename: dbFile, ExtraArgs: extra,
-			ClientOptions: &client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet},
+			ClientOptions: &client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet, DataConverter: e2eDataConverter},
 			Stdout:        io.Discard, Stderr: io.Discard,
 		})
 		cancel()
@@ -94,7 +94,7 @@ func TestTemporalOutageLosesNothing(t *testing.T) {
 	server := ownDevServer(t, hostPort, dbFile)
 
 	// A client, worker, relay and API of this test, on that server.
-	c, err := client.Dial(client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet})
+	c, err := client.Dial(client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet, DataConverter: e2eDataConverter})
 	if err != nil {
 		t.Fatal(err)
 	}

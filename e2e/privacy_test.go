@@ -11,7 +11,6 @@ import (
 
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -110,7 +109,7 @@ func TestTemporalVisibilityWithoutPersonalData(t *testing.T) {
 	}
 	desc := described.RawResponse
 	assertAbsent(t, "DescribeWorkflowExecution", protoTexts(t, desc), secrets)
-	dc := converter.GetDefaultDataConverter()
+	dc := e2eDataConverter // the summary is sealed like every payload; search attributes are not
 	attrs := map[string]string{}
 	for k, p := range desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields() {
 		var s string
@@ -166,7 +165,7 @@ func TestTemporalVisibilityWithoutPersonalData(t *testing.T) {
 	}
 	assertAbsent(t, "the workflow metadata", protoTexts(t, &meta), secrets)
 
-	h := history(t, code)
+	h := decodedHistory(t, code)
 	all := protoTexts(t, h)
 	for _, e := range h.Events {
 		assertAbsent(t, "history event "+e.GetEventType().String(), protoTexts(t, e), secrets)

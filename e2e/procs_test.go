@@ -148,6 +148,7 @@ func childEnv(dbURL, temporalAddr, taskQueue, httpAddr string) []string {
 		"ADUAN_PUBLIC_URL=http://test",
 		"ADUAN_INTAKE_PER_MINUTE=60000",
 		"ADUAN_INTAKE_BURST=10000",
+		"ADUAN_PAYLOAD_KEYS=" + e2eKeys,
 	}
 }
 

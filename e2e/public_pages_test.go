@@ -225,15 +225,19 @@ func TestPublicPages(t *testing.T) {
 	// A lower-case code finds it too.
 	wantContains(t, "/publik/{code} in lower case", wantPage(t, webGet(t, baseURL, "/publik/"+strings.ToLower(p.Code)), http.StatusOK), title)
 
-	// The tracking page: status, the timeline in WITA, the answer and the feedback form.
+	// The tracking page: status, the timeline in WITA, the answer, and where to give
+	// feedback; the form itself only on the complainant's own link (issue 14).
 	r = webGet(t, baseURL, "/lacak/"+p.Code)
 	body = wantPublicPage(t, r, http.StatusOK, "Lacak Aduan "+p.Code)
 	wantContains(t, "/lacak/{code}", body, p.Code, "Dijawab dan diterbitkan", "Diterima", "Ditangani pokja",
-		"Siap diterbitkan", "WITA", title, answer, `<meta name="robots" content="noindex">`,
-		`<form method="post" action="/lacak/`+p.Code+`/tanggapan"`,
+		"Siap diterbitkan", "WITA", title, answer, `<meta name="robots" content="noindex">`, `id="tanggapan-petunjuk"`)
+	absentAll(t, "/lacak/{code}", body, secrets)
+	link := wantPublicPage(t, webGet(t, baseURL, "/lacak/"+p.Code+"/tanggapan/"+feedbackTokenOf(t, p.Code, p.Code)),
+		http.StatusOK, "Lacak Aduan "+p.Code)
+	wantContains(t, "the feedback link", link, `<form method="post" action="/lacak/`+p.Code+`/tanggapan"`,
 		`<button type="submit" name="puas" value="ya">Ya, masalah saya selesai</button>`,
 		`<button type="submit" name="puas" value="tidak" class="alt">Belum selesai</button>`, `name="komentar"`)
-	absentAll(t, "/lacak/{code}", body, secrets)
+	absentAll(t, "the feedback link", link, secrets)
 	if strings.Contains(body, "Batas waktu") {
 		t.Errorf("/lacak of a published complaint shows a deadline")
 	}
@@ -379,9 +383,14 @@ func TestLacakDuplicate(t *testing.T) {
 	step(t, "admin", dup, "reject", map[string]any{"reason": "duplicate", "duplicate_of": orig.Code,
 		"note": "Sama dengan aduan sebelumnya " + salt}, domain.StatusRejected)
 	body := wantPublicPage(t, webGet(t, baseURL, "/lacak/"+dup), http.StatusOK, "Lacak Aduan "+dup)
-	wantContains(t, "/lacak of a duplicate", body, "Aduan Anda digabung dengan <b class=\"code\">"+orig.Code+"</b>",
-		"Aduan "+orig.Code, "Beras untuk Botteng "+salt, "Beras telah dibagikan ulang "+salt,
-		`id="status-`+orig.Code+`">Dijawab dan diterbitkan`, `id="status-`+dup+`">Ditolak`, "Ditangani pokja")
+	// The other complaint is followed without its code (issue 14: the code would let this
+	// complainant act on another's complaint).
+	wantContains(t, "/lacak of a duplicate", body, "Aduan Anda digabung dengan aduan lain",
+		"Aduan yang menggabungkan aduan Anda", "Beras untuk Botteng "+salt, "Beras telah dibagikan ulang "+salt,
+		`<span class="st">Dijawab dan diterbitkan`, `id="status-`+dup+`">Ditolak`, "Ditangani pokja")
+	if strings.Contains(body, orig.Code) {
+		t.Errorf("/lacak of a duplicate names the other complaint's code %s", orig.Code)
+	}
 	absentAll(t, "/lacak of a duplicate", body, orig.secrets())
 	if strings.Contains(body, "Sama dengan aduan sebelumnya") {
 		t.Errorf("/lacak shows the admin's internal note")
@@ -404,9 +413,23 @@ func TestLacakDuplicate(t *testing.T) {
 // with a page.
 func TestLacakFeedback(t *testing.T) {
 	t.Parallel()
+	// Posted from the complainant's feedback link (opened once), with its token and CSRF cookie.
+	type opened struct {
+		hidden url.Values
+		cookie *http.Cookie
+	}
+	links := map[string]opened{}
 	post := func(code string, form url.Values) response {
-		return webDo(t, baseURL, "POST", "/lacak/"+code+"/tanggapan", "application/x-www-form-urlencoded",
-			strings.NewReader(form.Encode()))
+		if code == "ADU-0000-0000" { // no link to open: a browser's own CSRF pair
+			csrf := "c3JmLXRva2VuLW9mLXRoZS1icm93c2VyLTAxMjM0NTY3"
+			return postFeedback(t, code, url.Values{"csrf_token": {csrf}}, &http.Cookie{Name: "aduan_lacak_csrf", Value: csrf}, form)
+		}
+		l, ok := links[code]
+		if !ok {
+			l.hidden, l.cookie = feedbackForm(t, code, feedbackTokenOf(t, code, code))
+			links[code] = l
+		}
+		return postFeedback(t, code, l.hidden, l.cookie, form)
 	}
 	yes := publishVia(t, "logistik", "bantuan_logistik", "Terpal "+letters(6), "Terpal sudah dibagikan.")
 	wantContains(t, "a missing choice", wantPage(t, post(yes.Code, url.Values{"komentar": {"x"}}), http.StatusBadRequest),
@@ -479,7 +502,8 @@ func TestBrowserPublik(t *testing.T) {
 		t.Errorf("/publik?q= in Chromium: %s", f.Text)
 	}
 	tab.screenshot(t, "publik.png")
-	f = facts(baseURL + "/lacak/" + p.Code)
+	// The complainant's own link, which carries the feedback form.
+	f = facts(baseURL + "/lacak/" + p.Code + "/tanggapan/" + feedbackTokenOf(t, p.Code, p.Code))
 	if !strings.Contains(f.Text, "Dijawab dan diterbitkan") || !strings.Contains(f.Text, "Ya, masalah saya selesai") {
 		t.Errorf("/lacak in Chromium: %.400s", f.Text)
 	}

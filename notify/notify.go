@@ -201,37 +201,6 @@ func NewSenders(s Settings, lastInbound LastInboundFunc) Senders {
 	return out
 }
 
-// StaffRoute is how a staff user is notified: by e-mail when they have an address,
-// otherwise in the log.
-func StaffRoute(email string) (channel, address string) {
-	if email != "" {
-		return ChannelEmail, email
-	}
-	return ChannelLog, ""
-}
-
-// Contact is how a complaint's complainant can be reached: the channel the complaint came
-// in on and whatever phone and e-mail they gave ("" when none).
-type Contact struct {
-	Channel string
-	Phone   string
-	Email   string
-}
-
-// ComplainantRoute is how a complainant is notified: on their complaint's channel when
-// it is WhatsApp or SMS and they gave a phone number, else by e-mail when they gave one,
-// else in the log only (an anonymous complainant without contact still gets a row, so
-// the outbox shows the notification was due).
-func ComplainantRoute(c Contact) (channel, address string) {
-	switch {
-	case (c.Channel == ChannelWhatsApp || c.Channel == ChannelSMS) && c.Phone != "":
-		return c.Channel, c.Phone
-	case c.Email != "":
-		return ChannelEmail, c.Email
-	}
-	return ChannelLog, ""
-}
-
 // PermanentError, Permanent and IsPermanent mark a failure that trying again cannot
 // mend (see httpcall).
 type PermanentError = httpcall.PermanentError

@@ -78,7 +78,7 @@ func TestRenderStaffReminder(t *testing.T) {
 	}
 	want := "Pengingat: aduan ADU-7K3Q-XW2M (Ditangani pokja) harus ditindaklanjuti sebelum Senin, 07-12-2026 16:00 WITA.\n" +
 		"Pokja: Pokja Logistik dan Bantuan\n" +
-		"Buka aduan: https://aduan.example.go.id/api/v1/staff/complaints/ADU-7K3Q-XW2M"
+		"Buka aduan: https://aduan.example.go.id/staf/aduan/ADU-7K3Q-XW2M"
 	if m.Text != want || m.Template != "reminder.staff" {
 		t.Errorf("got template %q text\n%s\nwant\n%s", m.Template, m.Text, want)
 	}
@@ -141,7 +141,7 @@ func TestRenderEveryKind(t *testing.T) {
 					}
 				}
 				if aud == AudienceStaff {
-					if !strings.Contains(txt, "http://x/api/v1/staff/complaints/ADU-7K3Q-XW2M") {
+					if !strings.Contains(txt, "http://x/staf/aduan/ADU-7K3Q-XW2M") {
 						t.Errorf("%s: no staff link: %q", name, txt)
 					}
 				} else {
@@ -176,36 +176,12 @@ func TestDataCarriesNothingPersonal(t *testing.T) {
 	}
 	sort.Strings(fields)
 	// DuplicateOf (added deliberately) is another complaint's code: not personal. Zone
-	// (added deliberately) is the regency's time zone: not personal.
+	// (added deliberately) is the regency's time zone: not personal. Unconfirmed (added
+	// deliberately) says whether anyone vouched for the number, not the number.
 	want := []string{"Answer", "AnswerTitle", "BaseURL", "Channel", "Code", "Deadline", "DuplicateOf", "Partner", "Pokja",
-		"Question", "Status", "Zone"}
+		"Question", "Status", "Unconfirmed", "Zone"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("notify.Data has fields %v, want %v", fields, want)
-	}
-}
-
-func TestRoutes(t *testing.T) {
-	if ch, a := StaffRoute("kadis@mamujukab.go.id"); ch != ChannelEmail || a != "kadis@mamujukab.go.id" {
-		t.Errorf("staff with e-mail: %s %s", ch, a)
-	}
-	if ch, a := StaffRoute(""); ch != ChannelLog || a != "" {
-		t.Errorf("staff without e-mail: %s %s", ch, a)
-	}
-	cases := []struct {
-		c           Contact
-		ch, address string
-	}{
-		{Contact{Channel: "whatsapp", Phone: "0812", Email: "a@b.id"}, ChannelWhatsApp, "0812"},
-		{Contact{Channel: "sms", Phone: "0812"}, ChannelSMS, "0812"},
-		{Contact{Channel: "whatsapp", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
-		{Contact{Channel: "web", Phone: "0812", Email: "a@b.id"}, ChannelEmail, "a@b.id"},
-		{Contact{Channel: "web", Phone: "0812"}, ChannelLog, ""},
-		{Contact{Channel: "desk"}, ChannelLog, ""},
-	}
-	for _, c := range cases {
-		if ch, a := ComplainantRoute(c.c); ch != c.ch || a != c.address {
-			t.Errorf("%+v: got %s %q, want %s %q", c.c, ch, a, c.ch, c.address)
-		}
 	}
 }
 

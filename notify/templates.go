@@ -1,9 +1,7 @@
 package notify
 
 import (
-	"fmt"
 	"strings"
-	"text/template"
 	"time"
 
 	"aduan/domain"
@@ -45,8 +43,12 @@ type Data struct {
 	// answer alone of a complaint closed without publishing (NotifyAnswerPrivate).
 	AnswerTitle string
 	Answer      string
-	// DuplicateOf is the complaint that carries a merged duplicate (NotifyDuplicate).
+	// DuplicateOf is the complaint that carries a merged duplicate (NotifyDuplicate). No
+	// text shows it: the complainant follows their complaint through their own code.
 	DuplicateOf string
+	// Unconfirmed says the complainant's number was typed into the web form and its
+	// owner has not confirmed it: the acknowledgement asks them to, by replying the code.
+	Unconfirmed bool
 	// Zone is the regency's time zone, in which the texts show dates (the SLA policy's,
 	// domain.SLAPolicy.Location); nil means domain.DefaultUTCOffsetHours (WITA).
 	Zone *time.Location
@@ -73,14 +75,36 @@ func FormatTime(t time.Time, zone *time.Location) string {
 	return hari[l.Weekday()] + ", " + l.Format("02-01-2006 15:04") + " " + name
 }
 
-// view is what the templates see.
-type view struct {
+// staffView is what a staff text sees: nothing of the complainant's (no personal data,
+// none of the texts written for them). A field missing here is one a staff text cannot
+// name, whatever an admin writes (Validate refuses it by name first).
+type staffView struct {
 	Code, StatusLabel, Pokja, Partner, Deadline, Link string
-	// Complainant texts only.
-	Question, AnswerTitle, Answer string
-	DuplicateOf                   string
-	Reply                         bool
 }
+
+// complainantView is what a complainant text sees. It names no group and no staff
+// member, and not the complaint a duplicate was merged into (its tracking page no longer
+// names the other complaint's code either).
+type complainantView struct {
+	Code, StatusLabel, Deadline, Link string
+	Question, AnswerTitle, Answer     string
+	// Reply says a reply to the message reaches us (WhatsApp, SMS).
+	Reply bool
+	// Confirm asks the owner of an unconfirmed number to reply with the code; Call is a
+	// text an operator reads out on the telephone.
+	Confirm, Call bool
+	// FeedbackLink is the complainant's own feedback link (answer texts): the tracking
+	// link with a secret token, which the outbox draws (FeedbackTokenPlaceholder).
+	FeedbackLink string
+}
+
+// FeedbackTokenPlaceholder stands in a complainant's text for the secret feedback token.
+// The token is drawn as the text is written to the outbox (a trigger of migration 00015
+// replaces the placeholder and keeps only the token's hash), so it exists in clear in that
+// one message alone: the code is public once an answer is published, the token proves the
+// feedback comes from the complainant. A text read out by an operator never carries it
+// (staff would see it).
+const FeedbackTokenPlaceholder = "{TOKEN-TANGGAPAN}"
 
 const staffFooter = `{{if .Pokja}}
 Pokja: {{.Pokja}}{{end}}{{if .Partner}}
@@ -90,8 +114,9 @@ Buka aduan: {{.Link}}`
 const complainantFooter = `
 Lacak aduan Anda: {{.Link}}`
 
-// sources holds every template, named kind.audience; "generic" covers a kind without
-// its own text.
+// sources holds the default of every notification text, named kind.audience; "generic"
+// covers a kind without its own text. They are the texts in force until an admin stores
+// others (Templates); the catalog (catalog.go) says what each is for.
 var sources = map[string]string{
 	"reminder.staff": `{{if .Deadline}}Pengingat: aduan {{.Code}} ({{.StatusLabel}}) harus ditindaklanjuti sebelum {{.Deadline}}.` +
 		`{{else}}Pengingat: aduan {{.Code}} ({{.StatusLabel}}) menunggu tindak lanjut.{{end}}` + staffFooter,
@@ -107,6 +132,9 @@ var sources = map[string]string{
 		`{{if .Deadline}} ({{.Deadline}}){{end}}, paling lama 60 hari sejak diterima (Perpres 76/2013).` + staffFooter,
 	"no_reply_closed.staff": `Aduan {{.Code}} ditutup karena pelapor tidak memberikan informasi tambahan` +
 		`{{if .Deadline}} hingga {{.Deadline}}{{end}}.` + staffFooter,
+	"question_unreached.staff": `Pertanyaan admin untuk aduan {{.Code}} tidak dapat disampaikan kepada pelapor: tidak ada nomor` +
+		` atau e-mail yang dapat dipakai, dan aduan ini tidak dapat ditelepon balik. Aduan tidak akan ditutup otomatis;` +
+		` mohon diputuskan: teruskan ke pokja dengan informasi yang ada, atau tolak dengan alasan.` + staffFooter,
 	"generic.staff": `Pemberitahuan: aduan {{.Code}} ({{.StatusLabel}}).{{if .Deadline}} Batas waktu: {{.Deadline}}.{{end}}` + staffFooter,
 
 	"reminder.pelapor": `Pengingat: aduan Anda {{.Code}} menunggu informasi tambahan dari Anda.` +
@@ -119,11 +147,14 @@ var sources = map[string]string{
 		`{{if .Deadline}} hingga {{.Deadline}}{{end}}. Anda dapat menyampaikan aduan baru kapan saja.` + complainantFooter,
 	// Closing the loop: what the complainant hears on the channel they used.
 	"ack.pelapor": `Terima kasih, aduan Anda sudah kami terima dengan kode {{.Code}}. Simpan kode ini.` +
-		`{{if .Reply}} Pantau statusnya di {{.Link}} atau balas pesan ini untuk menambahkan keterangan.` +
+		`{{if .Confirm}} Nomor ini dicantumkan di formulir web. Jika benar Anda yang mengirim aduan ini, balas pesan ini` +
+		` dengan kode {{.Code}}: setelah itu pertanyaan dan jawaban atas aduan Anda kami kirim ke nomor ini,` +
+		` dan balasan Anda masuk ke aduan Anda. Pantau statusnya di {{.Link}}` +
+		`{{else if .Reply}} Pantau statusnya di {{.Link}} atau balas pesan ini untuk menambahkan keterangan.` +
 		`{{else}} Pantau statusnya di {{.Link}}{{end}}`,
 	"question.pelapor": `Kami memerlukan keterangan tambahan untuk aduan Anda {{.Code}}{{if .Question}}:
 {{.Question}}{{else}}.{{end}}
-{{if .Reply}}Silakan balas pesan ini dengan jawaban Anda{{else}}Silakan kirim jawaban Anda melalui halaman aduan Anda{{end}}` +
+{{if .Reply}}Silakan balas pesan ini dengan jawaban Anda{{else if .Call}}Mohon sampaikan jawaban Anda kepada petugas sekarang, atau hubungi Call Center{{else}}Silakan kirim jawaban Anda melalui halaman aduan Anda{{end}}` +
 		`{{if .Deadline}} sebelum {{.Deadline}}{{end}}.` + complainantFooter,
 	"answer.pelapor": `{{if .Answer}}Terima kasih sudah menunggu. Berikut jawaban atas aduan Anda {{.Code}}:{{if .AnswerTitle}}
 {{.AnswerTitle}}{{end}}
@@ -131,10 +162,11 @@ var sources = map[string]string{
 Jawaban ini juga kami umumkan tanpa identitas Anda.` +
 		`{{else}}Aduan Anda {{.Code}} sudah dijawab dan jawabannya kami umumkan tanpa identitas Anda.{{end}}
 Apakah jawaban ini menyelesaikan masalah Anda? ` +
-		`{{if .Reply}}Balas YA jika sudah selesai, atau BELUM disertai keterangan jika belum.{{else}}Beri tanggapan di {{.Link}}{{end}}` +
+		`{{if .Reply}}Balas YA jika sudah selesai, atau BELUM disertai keterangan jika belum; atau beri tanggapan di {{.FeedbackLink}}` +
+		`{{else if .Call}}Beri tanggapan di {{.Link}}{{else}}Beri tanggapan di {{.FeedbackLink}}{{end}}` +
 		complainantFooter,
-	"duplicate.pelapor": `Aduan Anda {{.Code}} kami gabungkan dengan aduan {{if .DuplicateOf}}{{.DuplicateOf}}{{else}}lain{{end}}` +
-		` yang melaporkan masalah yang sama, agar ditangani sekaligus. Perkembangannya dapat Anda pantau di {{.Link}},` +
+	"duplicate.pelapor": `Aduan Anda {{.Code}} kami gabungkan dengan aduan lain yang melaporkan masalah yang sama,` +
+		` agar ditangani sekaligus. Perkembangannya tetap dapat Anda pantau dengan kode Anda di {{.Link}},` +
 		` dan jawabannya akan kami kirimkan juga kepada Anda.` + complainantFooter,
 	"answer_private.pelapor": `{{if .Answer}}Terima kasih sudah menunggu. Berikut jawaban atas aduan Anda {{.Code}}:
 {{.Answer}}
@@ -143,14 +175,6 @@ Jawaban ini hanya untuk Anda dan tidak kami umumkan.{{else}}Aduan Anda {{.Code}}
 	"generic.pelapor": `Ada kabar tentang aduan Anda {{.Code}}: status saat ini {{.StatusLabel}}.` +
 		`{{if .Deadline}} Batas waktu: {{.Deadline}}.{{end}}` + complainantFooter,
 }
-
-var templates = func() map[string]*template.Template {
-	out := make(map[string]*template.Template, len(sources))
-	for name, src := range sources {
-		out[name] = template.Must(template.New(name).Option("missingkey=error").Parse(src))
-	}
-	return out
-}()
 
 // subjects are the e-mail subjects per kind (the code is appended).
 var subjects = map[domain.NotifyKind]string{
@@ -177,32 +201,28 @@ func Subject(n Notification) string {
 	return "[Aduan] " + s + " — " + n.Code
 }
 
-// Render writes the text of a notification of kind for audience.
+// Render writes the text of a notification of kind for audience with the default texts
+// (the code's; Templates.Render uses a stored version's).
 func Render(kind domain.NotifyKind, audience Audience, d Data) (Message, error) {
-	name := string(kind) + "." + string(audience)
-	t, ok := templates[name]
-	if !ok {
-		name = "generic." + string(audience)
-		if t, ok = templates[name]; !ok {
-			return Message{}, fmt.Errorf("no notification template for audience %q", audience)
-		}
-	}
+	return Templates{}.Render(kind, audience, d)
+}
+
+// viewOf is what a text for audience sees of d.
+func viewOf(audience Audience, d Data) any {
 	base := strings.TrimRight(d.BaseURL, "/")
-	v := view{Code: d.Code, StatusLabel: d.Status.Label()}
+	deadline := ""
 	if d.Deadline != nil {
-		v.Deadline = FormatTime(*d.Deadline, d.Zone)
+		deadline = FormatTime(*d.Deadline, d.Zone)
 	}
 	if audience == AudienceStaff {
-		v.Pokja, v.Partner = d.Pokja, d.Partner
-		v.Link = base + "/api/v1/staff/complaints/" + d.Code
-	} else {
-		v.Link = base + "/lacak/" + d.Code
-		v.Question, v.AnswerTitle, v.Answer, v.DuplicateOf = d.Question, d.AnswerTitle, d.Answer, d.DuplicateOf
-		v.Reply = d.Channel == ChannelWhatsApp || d.Channel == ChannelSMS
+		return staffView{Code: d.Code, StatusLabel: d.Status.Label(), Pokja: d.Pokja, Partner: d.Partner, Deadline: deadline,
+			Link: base + "/staf/aduan/" + d.Code}
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, v); err != nil {
-		return Message{}, fmt.Errorf("render %s: %w", name, err)
-	}
-	return Message{Template: name, Text: b.String()}, nil
+	v := complainantView{Code: d.Code, StatusLabel: d.Status.Label(), Deadline: deadline, Link: base + "/lacak/" + d.Code,
+		Question: d.Question, AnswerTitle: d.AnswerTitle, Answer: d.Answer}
+	v.FeedbackLink = v.Link + "/tanggapan/" + FeedbackTokenPlaceholder
+	v.Reply = d.Channel == ChannelWhatsApp || d.Channel == ChannelSMS
+	v.Confirm = v.Reply && d.Unconfirmed
+	v.Call = d.Channel == domain.ReachCallBack
+	return v
 }

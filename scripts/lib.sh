@@ -97,3 +97,20 @@ ensure_go_tool() {
   fi
   printf -v "$(echo "$name" | tr '[:lower:]' '[:upper:]')" '%s' "$path"
 }
+
+# ensure_payload_keys exports ADUAN_PAYLOAD_KEYS (README "Encrypted payloads"). When it is
+# not set, it is the demo's own key, made once into .data/payload-keys (ignored by git)
+# and kept there: the Temporal history and the TOTP secrets in the database written under
+# it stay readable at the next run, and `make clean-data` forgets all three together.
+ensure_payload_keys() {
+  if [ -z "${ADUAN_PAYLOAD_KEYS:-}" ]; then
+    if [ ! -s .data/payload-keys ]; then
+      echo "==> making a demo payload key (.data/payload-keys)"
+      mkdir -p .data
+      (umask 077 && printf 'demo-%s:%s\n' "$(date -u +%Y%m%d%H%M%S)" "$(head -c 32 /dev/urandom | base64 -w0)" \
+        >.data/payload-keys)
+    fi
+    ADUAN_PAYLOAD_KEYS="$(cat .data/payload-keys)"
+  fi
+  export ADUAN_PAYLOAD_KEYS
+}

@@ -14,7 +14,11 @@ export ADUAN_HTTP_ADDR="${ADUAN_HTTP_ADDR:-:8080}"
 export ADUAN_WA_VERIFY_TOKEN="${ADUAN_WA_VERIFY_TOKEN:-demo-verify}"
 export ADUAN_WA_APP_SECRET="${ADUAN_WA_APP_SECRET:-demo-wa-secret}"
 export ADUAN_SMS_SECRET="${ADUAN_SMS_SECRET:-demo-sms-secret}"
+# The Web UI of the dev server below, whose origin may call the codec endpoint.
+export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://localhost:$TEMPORAL_UI_PORT}"
+port="${ADUAN_HTTP_ADDR##*:}"
 mkdir -p .data bin
+ensure_payload_keys
 
 ensure_temporal
 ensure_postgres
@@ -37,6 +41,7 @@ else
   # shellcheck disable=SC2046
   "$TEMPORAL_CLI" server start-dev --db-filename .data/temporal.db --ip 127.0.0.1 \
     --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" --log-level warn \
+    --ui-codec-endpoint "http://localhost:$port/staf/codec" \
     $(bin/aduan search-attribute-flags) >.data/temporal.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 60); do
@@ -47,7 +52,6 @@ fi
 
 bin/aduan dev --tokens .data/demo-tokens.json &
 pids+=($!)
-port="${ADUAN_HTTP_ADDR##*:}"
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 1; done
 
 cat <<MSG
@@ -60,6 +64,9 @@ cat <<MSG
     Staff tokens   .data/demo-tokens.json   ({"username": "token"})
     Staff pages    http://localhost:$port/staf/masuk
     Staff logins   .data/demo-logins.json   (/staf/masuk: {"username": {"password": …, "totp_secret": …}})
+    Payload keys   ADUAN_PAYLOAD_KEYS, else .data/payload-keys (workflow payloads are encrypted; the UI
+                   decodes them at http://localhost:$port/staf/codec for a signed-in supervisor or admin,
+                   with "include cross-origin credentials" on: README "Encrypted payloads")
 
   Press Ctrl-C to stop. Data is kept for the next run.
 

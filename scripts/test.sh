@@ -32,9 +32,14 @@ echo "==> go test"
 export ADUAN_REQUIRE_INTEGRATION=1
 go test -count=1 -timeout 20m "$@" ./...
 
-# A short fuzzing run of the webhook parsers: no panic, no 5xx on any input.
-echo "==> fuzzing the webhooks (short)"
+# A short fuzzing run of the webhook parsers and the public intake, form and feedback:
+# no panic, no 5xx on any input.
+echo "==> fuzzing the webhooks and the public intake and feedback (short)"
 go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
 go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
 go test -run '^$' -fuzz '^FuzzAndroidSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
 go test -run '^$' -fuzz '^FuzzTwilioSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzPublicIntake$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/rest/
+go test -run '^$' -fuzz '^FuzzFeedback$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/rest/
+go test -run '^$' -fuzz '^FuzzLaporForm$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/public/
+go test -run '^$' -fuzz '^FuzzLacakFeedback$' -fuzztime "${ADUAN_FUZZTIME:-10s}" ./api/public/

@@ -11,12 +11,18 @@ import (
 )
 
 // Credentials are what a login checks: the user, their password hash (PHC string, empty
-// when they have none yet) and TOTP secret (empty when not enrolled).
+// when they have none yet) and TOTP secret (empty when not enrolled; opened when stored
+// sealed, see sealed.go).
 type Credentials struct {
 	Staff
 	PasswordHash string `db:"password_hash"`
 	TOTPSecret   string `db:"totp_secret"`
 	TOTPLastStep int64  `db:"totp_last_step"`
+	// TOTPStale says the secret is stored plain or sealed with an old key: ResealTOTP
+	// seals it with the current one.
+	TOTPStale bool `db:"-"`
+
+	totpStored string // as stored, for ResealTOTP's check that it has not changed since
 }
 
 // CredentialsOf reads a user's credentials (ErrNotFound when there is no such user).
@@ -28,7 +34,29 @@ func (db *DB) CredentialsOf(ctx context.Context, username string) (Credentials, 
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	c.totpStored = c.TOTPSecret
+	if c.TOTPSecret, c.TOTPStale, err = db.open(c.totpStored, totpPurpose(username)); err != nil {
+		return Credentials{}, fmt.Errorf("TOTP secret of %s: %w", username, err)
+	}
+	return c, nil
+}
+
+// ResealTOTP stores the TOTP secret of c sealed with the current key, unless it changed
+// since c was read (the user enrolled again meanwhile).
+func (db *DB) ResealTOTP(ctx context.Context, c Credentials) error {
+	if c.totpStored == "" {
+		return nil
+	}
+	sealed, err := db.seal(c.TOTPSecret, totpPurpose(c.Username))
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `UPDATE staff SET totp_secret = $3 WHERE username = $1 AND totp_secret = $2`,
+		c.Username, c.totpStored, sealed)
+	return err
 }
 
 // SetPassword stores a user's password hash.
@@ -44,8 +72,12 @@ func (db *DB) SetTOTP(ctx context.Context, username, secret string, recoveryHash
 		return err
 	}
 	defer tx.Rollback()
+	stored, err := db.seal(secret, totpPurpose(username))
+	if err != nil {
+		return err
+	}
 	if err := affectOne(tx.ExecContext(ctx, `UPDATE staff SET totp_secret = NULLIF($2, ''), totp_last_step = 0
-		WHERE username = $1`, username, secret)); err != nil {
+		WHERE username = $1`, username, stored)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_recovery_codes WHERE username = $1`, username); err != nil {
@@ -134,7 +166,12 @@ type SessionWithStaff struct {
 
 // CreateSession stores a new session.
 func (db *DB) CreateSession(ctx context.Context, s StaffSession) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO staff_sessions (id_hash, username, csrf_token, enrol_only, pending_totp,
+	pending, err := db.seal(s.PendingTOTP.String, pendingTOTPPurpose(s.IDHash))
+	if err != nil {
+		return err
+	}
+	s.PendingTOTP = nullable(pending)
+	_, err = db.ExecContext(ctx, `INSERT INTO staff_sessions (id_hash, username, csrf_token, enrol_only, pending_totp,
 			created_at, last_seen_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		s.IDHash, s.Username, s.CSRFToken, s.EnrolOnly, s.PendingTOTP, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
@@ -166,6 +203,13 @@ func (db *DB) SessionByHash(ctx context.Context, idHash string) (SessionWithStaf
 	if err != nil {
 		return SessionWithStaff{}, err
 	}
+	// A pending secret that no longer opens (its key left the ring) is forgotten: the
+	// enrolment page makes a new one.
+	if pending, _, err := db.open(row.PendingTOTP.String, pendingTOTPPurpose(row.IDHash)); err == nil {
+		row.PendingTOTP = nullable(pending)
+	} else {
+		row.PendingTOTP = sql.NullString{}
+	}
 	out := SessionWithStaff{StaffSession: row.StaffSession, HasTOTP: row.HasTOTP}
 	out.Staff = Staff{Username: row.Username, Name: row.Name, PokjaID: row.PokjaID, PartnerID: row.PartnerID,
 		Active: row.Active, Email: row.Email, HeadOfOffice: row.HeadOfOffice}
@@ -181,8 +225,12 @@ func (db *DB) TouchSession(ctx context.Context, idHash string, now time.Time) er
 
 // SetSessionPendingTOTP keeps the TOTP secret a session is enrolling.
 func (db *DB) SetSessionPendingTOTP(ctx context.Context, idHash, secret string) error {
+	stored, err := db.seal(secret, pendingTOTPPurpose(idHash))
+	if err != nil {
+		return err
+	}
 	return affectOne(db.ExecContext(ctx, `UPDATE staff_sessions SET pending_totp = $2 WHERE id_hash = $1`,
-		idHash, nullable(secret)))
+		idHash, nullable(stored)))
 }
 
 // CompleteEnrolment stores the TOTP secret a session enrolled and the recovery codes'

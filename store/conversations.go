@@ -135,3 +135,13 @@ func (db *DB) EnqueueReplyAbout(ctx context.Context, messageID int64, template, 
 		ON CONFLICT (dedupe_key) DO NOTHING`, messageID, template, text, domain.NotifyAutoReply, ComplainantRecipient)
 	return err
 }
+
+// KeptAsMessage reports whether a provider's message id is kept as a message that opened
+// nothing by itself (attached to a complaint, or waiting with its number): a repeated
+// delivery of it must not open a complaint later.
+func (db *DB) KeptAsMessage(ctx context.Context, channel, providerID string) (bool, error) {
+	var kept bool
+	err := db.GetContext(ctx, &kept, `SELECT EXISTS (SELECT 1 FROM complaint_messages WHERE provider_id = $1)
+		AND NOT EXISTS (SELECT 1 FROM complaints WHERE idempotency_key = $1)`, channel+":"+providerID)
+	return kept, err
+}

@@ -13,6 +13,8 @@ import (
 	_ "github.com/lib/pq" // the PostgreSQL driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"aduan/keyring"
 )
 
 //go:embed migrations/*.sql
@@ -21,6 +23,8 @@ var migrations embed.FS
 // DB is the application's database handle.
 type DB struct {
 	*sqlx.DB
+	// keys seal the staff's TOTP secrets at rest (UseKeys; nil: stored as given).
+	keys *keyring.Ring
 }
 
 // Open connects to PostgreSQL and checks the connection.
@@ -38,7 +42,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &DB{db}, nil
+	return &DB{DB: db}, nil
 }
 
 // Migrate applies every pending migration. A PostgreSQL advisory lock lets several

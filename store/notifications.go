@@ -49,11 +49,17 @@ type Notification struct {
 	// Resend marks a row that tries again a message a provider reported failed (read
 	// by SentToComplainant only).
 	Resend bool `db:"resend"`
+	// HoldUntil is when a row held for office hours (or for its recipient's digest) may
+	// go; nil: at once. The worker's outbox sends held rows (ClaimLoose, ClaimDigests),
+	// never the Notify activity.
+	HoldUntil *time.Time `db:"hold_until"`
+	// Digest marks a reminder that goes in its recipient's daily digest at HoldUntil.
+	Digest bool `db:"digest"`
 }
 
 const notificationColumns = `id, dedupe_key, coalesce(code, '') AS code, kind, recipient, channel, address, template,
 	text, due_at, created_at, sent_at, attempts, last_error, sent_via, provider_ref, coalesce(mode, '') AS mode,
-	coalesce(delivery_status, '') AS delivery_status, delivery_at, delivery_error`
+	coalesce(delivery_status, '') AS delivery_status, delivery_at, delivery_error, hold_until, digest`
 
 // EnqueueNotifications writes notifications to the outbox in one transaction. A row
 // whose dedupe key already exists is left as it is (sent or not), so enqueueing the same
@@ -69,11 +75,11 @@ func (db *DB) EnqueueNotifications(ctx context.Context, ns []Notification) error
 	defer tx.Rollback()
 	for _, n := range ns {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications
-				(dedupe_key, code, kind, recipient, channel, address, template, text, due_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				(dedupe_key, code, kind, recipient, channel, address, template, text, due_at, mode, hold_until, digest)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (dedupe_key) DO NOTHING`,
 			n.DedupeKey, n.Code, n.Kind, n.Recipient, n.Channel, nullable(n.Address.String), n.Template, n.Text,
-			n.DueAt); err != nil {
+			n.DueAt, nullable(n.Mode), n.HoldUntil, n.Digest); err != nil {
 			return err
 		}
 	}
@@ -86,6 +92,15 @@ func (db *DB) UnsentNotifications(ctx context.Context, dedupeKeyPrefix string) (
 	rows := []Notification{}
 	err := db.SelectContext(ctx, &rows, `SELECT `+notificationColumns+` FROM notifications
 		WHERE sent_at IS NULL AND dedupe_key LIKE $1 || '%' ORDER BY id`, escapeLike(dedupeKeyPrefix))
+	return rows, err
+}
+
+// NotificationsOf lists every notification whose dedupe key starts with prefix, sent or
+// not, in the order they were written.
+func (db *DB) NotificationsOf(ctx context.Context, dedupeKeyPrefix string) ([]Notification, error) {
+	rows := []Notification{}
+	err := db.SelectContext(ctx, &rows, `SELECT `+notificationColumns+` FROM notifications
+		WHERE dedupe_key LIKE $1 || '%' ORDER BY id`, escapeLike(dedupeKeyPrefix))
 	return rows, err
 }
 
@@ -150,17 +165,31 @@ type ComplainantContact struct {
 	Channel string `db:"channel"`
 	Phone   string `db:"phone"`
 	Email   string `db:"email"`
+	// PhoneConfirmedBy is who vouched for the number ("" nobody yet).
+	PhoneConfirmedBy string `db:"phone_confirmed_by"`
 }
 
 // ComplainantContact reads the contact of a complaint's complainant.
 func (db *DB) ComplainantContact(ctx context.Context, code string) (ComplainantContact, error) {
 	var c ComplainantContact
-	err := db.GetContext(ctx, &c, `SELECT channel, coalesce(phone, '') AS phone, coalesce(email, '') AS email
+	err := db.GetContext(ctx, &c, `SELECT channel, coalesce(phone, '') AS phone, coalesce(email, '') AS email,
+			coalesce(phone_confirmed_by, '') AS phone_confirmed_by
 		FROM complaints WHERE code = $1`, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
 	return c, err
+}
+
+// ComplaintPriority is a complaint's priority ("" before triage): an urgent complaint's
+// escalations go out at any hour (domain.AnyHour).
+func (db *DB) ComplaintPriority(ctx context.Context, code string) (string, error) {
+	var p string
+	err := db.GetContext(ctx, &p, `SELECT coalesce(priority, '') FROM complaints WHERE code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return p, err
 }
 
 // GroupName is the name of a pokja (partner false) or partner organisation (partner

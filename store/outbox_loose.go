@@ -6,22 +6,43 @@ import (
 )
 
 // The rows of the outbox the worker sends itself, outside any workflow: automatic
-// replies (no complaint) and resends of messages a provider reported failed.
+// replies (no complaint), resends of messages a provider reported failed, rows held for
+// office hours once their time has come, and the officers' daily digests.
 
 // looseAttempts is how many times the worker tries such a row before it gives up (a
 // permanent failure gives up at once); older rows are left alone.
 const looseAttempts = 8
 
-// ClaimLoose takes up to limit unsent automatic replies and resends, oldest first, for
-// hold: no other worker takes them until then (or until they are marked).
-func (db *DB) ClaimLoose(ctx context.Context, hold time.Duration, limit int) ([]Notification, error) {
+// ClaimLoose takes up to limit unsent automatic replies, resends and held rows whose time
+// has come by now, oldest first, for hold: no other worker takes them until then (or
+// until they are marked). A row is left alone two days after it was written or, held,
+// after its time came (a long weekend's reminders still go on Monday). Digest rows are
+// ClaimDigests'.
+func (db *DB) ClaimLoose(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]Notification, error) {
 	rows := []Notification{}
-	err := db.SelectContext(ctx, &rows, `UPDATE notifications SET claimed_until = now() + make_interval(secs => $1)
+	err := db.SelectContext(ctx, &rows, `UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1)
 		WHERE id IN (SELECT id FROM notifications
-			WHERE sent_at IS NULL AND (kind = 'auto_reply' OR resend_of IS NOT NULL) AND attempts < $3
-				AND created_at > now() - interval '2 days' AND (claimed_until IS NULL OR claimed_until < now())
+			WHERE sent_at IS NULL AND (kind = 'auto_reply' OR resend_of IS NOT NULL OR hold_until IS NOT NULL)
+				AND NOT digest AND channel <> 'callback' AND (hold_until IS NULL OR hold_until <= $4)
+				AND attempts < $3 AND coalesce(hold_until, created_at) > $4 - interval '2 days'
+				AND (claimed_until IS NULL OR claimed_until < $4)
 			ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-		RETURNING `+notificationColumns, hold.Seconds(), limit, looseAttempts)
+		RETURNING `+notificationColumns, hold.Seconds(), limit, looseAttempts, now)
+	return rows, err
+}
+
+// ClaimDigests takes up to limit unsent digest rows whose time has come by now, by
+// recipient and then oldest first, for hold, like ClaimLoose. One recipient's rows make
+// one message; a recipient cut off by the limit has the rest of theirs in the next batch.
+func (db *DB) ClaimDigests(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]Notification, error) {
+	rows := []Notification{}
+	err := db.SelectContext(ctx, &rows, `WITH claimed AS (UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1)
+		WHERE id IN (SELECT id FROM notifications
+			WHERE sent_at IS NULL AND digest AND hold_until <= $4 AND attempts < $3
+				AND hold_until > $4 - interval '2 days' AND (claimed_until IS NULL OR claimed_until < $4)
+			ORDER BY recipient, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+		RETURNING `+notificationColumns+`)
+		SELECT * FROM claimed ORDER BY recipient, id`, hold.Seconds(), limit, looseAttempts, now)
 	return rows, err
 }
 
@@ -43,10 +64,11 @@ func (db *DB) FailedToResend(ctx context.Context, limit int) ([]Notification, er
 }
 
 // Resend writes the row that tries a failed message again on channel (mode for
-// WhatsApp: "template"), and marks the failed one as resent, in one transaction. Every
-// resend names the first try (resend_of), so a message's tries read as one chain.
-// channel "" only marks it: there is no other way to try.
-func (db *DB) Resend(ctx context.Context, failed Notification, channel, mode string) error {
+// WhatsApp: "template"), held until holdUntil when it is not nil (quiet hours), and marks
+// the failed one as resent, in one transaction. Every resend names the first try
+// (resend_of), so a message's tries read as one chain. channel "" only marks it: there
+// is no other way to try.
+func (db *DB) Resend(ctx context.Context, failed Notification, channel, mode string, holdUntil *time.Time) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
@@ -54,11 +76,11 @@ func (db *DB) Resend(ctx context.Context, failed Notification, channel, mode str
 	defer tx.Rollback()
 	if channel != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (dedupe_key, code, kind, recipient, channel, address,
-				template, text, due_at, mode, resend_of)
+				template, text, due_at, mode, resend_of, hold_until)
 			SELECT 'resend/' || id, code, kind, recipient, $2, address, template, text, now(), nullif($3, ''),
-				coalesce(resend_of, id)
+				coalesce(resend_of, id), $4
 			FROM notifications WHERE id = $1
-			ON CONFLICT (dedupe_key) DO NOTHING`, failed.ID, channel, mode); err != nil {
+			ON CONFLICT (dedupe_key) DO NOTHING`, failed.ID, channel, mode, holdUntil); err != nil {
 			return err
 		}
 	}

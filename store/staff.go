@@ -25,10 +25,17 @@ type Staff struct {
 	Email sql.NullString `db:"email"`
 	// HeadOfOffice marks a supervisor who receives the second level of escalation.
 	HeadOfOffice bool `db:"head_of_office"`
+	// NotifyChannel is how they want reminders and escalations (domain.OfficerChannels;
+	// NULL: not chosen), Phone their mobile number for WhatsApp and SMS (personal data:
+	// never logged), DailyDigest whether their reminders come grouped (staff_channels.go).
+	NotifyChannel sql.NullString `db:"notify_channel"`
+	Phone         sql.NullString `db:"phone"`
+	DailyDigest   bool           `db:"daily_digest"`
 }
 
 // staffColumns selects a Staff.
-const staffColumns = `username, name, role, pokja_id, partner_id, active, email, head_of_office`
+const staffColumns = `username, name, role, pokja_id, partner_id, active, email, head_of_office, notify_channel, phone,
+	daily_digest`
 
 // Actor is the user as the workflow sees them.
 func (s Staff) Actor() domain.Actor {

@@ -85,7 +85,7 @@ func acknowledge(ctx context.Context, n *activities.Notifier) int {
 	}
 	for _, p := range pending {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := n.Notify(sctx, domain.NotifyRequest{Key: p.Code + "/ack", Code: p.Code, Kind: domain.NotifyAck,
+		_, err := n.Notify(sctx, domain.NotifyRequest{Key: p.Code + "/ack", Code: p.Code, Kind: domain.NotifyAck,
 			Status: domain.StatusReceived, Due: p.CreatedAt})
 		cancel()
 		var app *temporal.ApplicationError

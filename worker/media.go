@@ -31,9 +31,14 @@ func WithWhatsAppMedia(apiBase, token string) Option {
 // tellRefused answers a citizen whose file is not kept, saying why.
 func tellRefused(db *store.DB) func(ctx context.Context, p store.PendingMedia, why string) error {
 	return func(ctx context.Context, p store.PendingMedia, why string) error {
-		text := notify.UnsupportedReply()
+		v, err := db.TemplatesInForce(ctx)
+		if err != nil {
+			return err
+		}
+		set, _ := notify.NewTemplates(v.Version, v.Texts) // an unusable stored text falls back to its default
+		text := set.Unsupported()
 		if why == media.RefusedTooLarge {
-			text = notify.TooLargeReply(p.Kind)
+			text = set.TooLarge(p.Kind)
 		}
 		return db.EnqueueReplyAbout(ctx, p.MessageID, "media_"+why, text)
 	}

@@ -19,9 +19,9 @@ type (
 	// ProjectActivity writes an event and the state after it to PostgreSQL and lays out
 	// the plans it asks for (domain.ActivityProject).
 	ProjectActivity func(context.Context, domain.Projection) (domain.ProjectResult, error)
-	// NotifyActivity writes a notification to the outbox and delivers it
-	// (domain.ActivityNotify).
-	NotifyActivity func(context.Context, domain.NotifyRequest) error
+	// NotifyActivity writes a notification to the outbox and delivers it, and says
+	// whether it reached the complainant (domain.ActivityNotify).
+	NotifyActivity func(context.Context, domain.NotifyRequest) (domain.NotifyOutcome, error)
 	// AnnounceActivity tells the complainant a published answer and pushes it to the
 	// regency's websites (domain.ActivityAnnounce).
 	AnnounceActivity func(context.Context, domain.AnnounceRequest) error

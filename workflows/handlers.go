@@ -33,9 +33,10 @@ func rejection(err error) error {
 	return temporal.NewApplicationErrorWithOptions(r.Message, string(r.Kind), opts)
 }
 
-// UpdateActions lists every Update the workflow accepts: the staff actions and the
-// complainant's reply and feedback.
-var UpdateActions = append(append([]domain.Action{}, domain.StaffActions...), domain.ActionInfo, domain.ActionFeedback)
+// UpdateActions lists every Update the workflow accepts: the staff actions, the
+// complainant's reply and feedback, and an operator's recorded call.
+var UpdateActions = append(append([]domain.Action{}, domain.StaffActions...), domain.ActionInfo, domain.ActionFeedback,
+	domain.ActionCallBack)
 
 func (w *complaint) registerHandlers(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.CaseState, error) {
@@ -211,6 +212,9 @@ func (w *complaint) apply(ctx workflow.Context, action domain.Action, req domain
 	if action == domain.ActionInfo {
 		w.restartOverall(ctx)
 	}
+	if action == domain.ActionCallBack {
+		w.callBack(ctx, &c)
+	}
 	return c
 }
 
@@ -225,7 +229,11 @@ func (w *complaint) follow(ctx workflow.Context, action domain.Action, req domai
 	key := func(kind domain.NotifyKind) string { return fmt.Sprintf("%s/%s/%d", state.Code, kind, state.Seq) }
 	switch {
 	case action == domain.ActionRequestInfo:
-		w.notify(ctx, key(domain.NotifyQuestion), domain.NotifyQuestion, now)
+		if workflow.GetVersion(ctx, versionQuestionReach, workflow.DefaultVersion, 1) == 1 {
+			w.ask(ctx, key(domain.NotifyQuestion), now)
+		} else {
+			w.notify(ctx, key(domain.NotifyQuestion), domain.NotifyQuestion, now)
+		}
 	case action == domain.ActionClose:
 		w.notify(ctx, key(domain.NotifyAnswerPrivate), domain.NotifyAnswerPrivate, now)
 	case action == domain.ActionPublish:

@@ -37,6 +37,9 @@ type harness struct {
 	// announced counts AnnouncePublication activities (answer and push in one).
 	announced int
 	outcomes  []*outcome
+	// reach is what the notify stand-in says became of a message to the complainant
+	// (reached by a provider unless a test says otherwise).
+	reach domain.NotifyOutcome
 }
 
 // notice is a notification the workflow asked for, with the test clock when it did.
@@ -60,7 +63,7 @@ func newHarness(t *testing.T) *harness {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(t0)
 	env.RegisterWorkflowWithOptions(Complaint, workflow.RegisterOptions{Name: WorkflowName})
-	h := &harness{t: t, env: env}
+	h := &harness{t: t, env: env, reach: domain.NotifyOutcome{Reached: true, Channel: "whatsapp"}}
 	// The projection is recorded; its plans are laid out by the real policy code, with
 	// the regency's default policy where no override is given. Each stand-in has the
 	// activity's type, so it is checked against what the workflow's wrappers send.
@@ -75,11 +78,11 @@ func newHarness(t *testing.T) *harness {
 		h.projections = append(h.projections, p)
 		return res, nil
 	}
-	var notify NotifyActivity = func(_ context.Context, req domain.NotifyRequest) error {
+	var notify NotifyActivity = func(_ context.Context, req domain.NotifyRequest) (domain.NotifyOutcome, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notices = append(h.notices, notice{at: env.Now(), req: req})
-		return nil
+		return h.reach, nil
 	}
 	var announce AnnounceActivity = func(_ context.Context, req domain.AnnounceRequest) error {
 		h.mu.Lock()

@@ -18,7 +18,7 @@ var apiTable = map[domain.Action]struct {
 	assigned string // "pokja", "partner", "viewer" or ""
 	from     []domain.Status
 }{
-	"triage":         {[]string{"admin"}, "", []domain.Status{"received"}},
+	"triage":         {[]string{"admin"}, "", []domain.Status{"received", "awaiting_info"}},
 	"request_info":   {[]string{"admin"}, "", []domain.Status{"received"}},
 	"reject":         {[]string{"admin"}, "", []domain.Status{"received", "awaiting_info"}},
 	"return":         {[]string{"pokja"}, "pokja", []domain.Status{"at_pokja"}},
@@ -36,6 +36,7 @@ var apiTable = map[domain.Action]struct {
 	// Ours, beyond API.md (see the README's changelog).
 	"close":    {[]string{"admin"}, "", []domain.Status{"ready_to_publish"}},
 	"feedback": {[]string{"complainant"}, "", []domain.Status{"published"}},
+	"callback": {[]string{"admin"}, "", domain.AllStatuses},
 }
 
 // wantStatus is where the allowed action (with validBody's request) takes a complaint
@@ -92,6 +93,8 @@ func validBody(a domain.Action) domain.ActionRequest {
 	case "feedback":
 		yes := true
 		return domain.ActionRequest{Satisfied: &yes, FeedbackID: 3}
+	case "callback":
+		return domain.ActionRequest{CallOutcome: domain.CallTold, CallKind: domain.NotifyQuestion, CallTask: 9}
 	}
 	return domain.ActionRequest{Note: "Catatan internal"}
 }

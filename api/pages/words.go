@@ -106,9 +106,13 @@ func KindLabel(k domain.MessageKind, voice bool) string {
 	return string(k)
 }
 
-// DeliveryLabel says what became of a message sent to the complainant.
-func DeliveryLabel(sentVia, status string, sent bool) string {
+// DeliveryLabel says what became of a message sent to the complainant on channel.
+func DeliveryLabel(channel, sentVia, status string, sent bool) string {
 	switch {
+	case channel == domain.ReachCallBack && sent:
+		return "disampaikan lewat telepon oleh " + strings.TrimPrefix(sentVia, "callback:")
+	case channel == domain.ReachCallBack:
+		return "menunggu ditelepon operator"
 	case status == "read":
 		return "dibaca"
 	case status == "delivered":

@@ -3,6 +3,7 @@ package public
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -47,11 +48,15 @@ type trackStep struct {
 }
 
 type trackData struct {
-	Meta     meta
-	Case     trackCase
-	Merged   *trackCase // the complaint that carries this one (a duplicate)
-	Feedback bool
-	Problem  string
+	Meta   meta
+	Case   trackCase
+	Merged *trackCase // the complaint that carries this one (a duplicate)
+	// Feedback shows the form (the complainant's link), with its Token and CSRF token;
+	// FeedbackHint says where the form is (a published answer opened by its code).
+	Feedback     bool
+	Token, CSRF  string
+	FeedbackHint bool
+	Problem      string
 }
 
 // statusExplanations say in plain words what happens now.
@@ -94,29 +99,76 @@ func (n names) caseOf(v complaints.TrackingView) trackCase {
 	return tc
 }
 
-// track is GET /lacak/{code}: the complainant's tracking page.
+// track is GET /lacak/{code}: the complainant's tracking page. The code shows the status
+// and the answer, never the feedback form: a published code is public, so the form opens
+// only from the complainant's own link (feedbackForm).
 func (h handlers) track(c *gin.Context) {
 	code := domain.NormalizeCode(c.Param("code"))
 	err := error(&complaints.Error{Kind: complaints.KindNotFound})
 	var v complaints.TrackingView
 	if code != "" {
-		v, err = h.core.Tracking(c.Request.Context(), code)
+		v, err = h.core.TrackingFor(c.Request.Context(), c.ClientIP(), code)
 	}
+	if !h.trackFailed(c, err) {
+		h.renderTrack(c, http.StatusOK, code, v, "")
+	}
+}
+
+// feedbackForm is GET /lacak/{code}/tanggapan/{token}: the tracking page of the link sent
+// to the complainant with the answer, with the "did this solve it?" form while the
+// answer waits for it. A token that is not the complainant's shows no form (403).
+func (h handlers) feedbackForm(c *gin.Context) {
+	code, token := domain.NormalizeCode(c.Param("code")), c.Param("token")
+	err := error(&complaints.Error{Kind: complaints.KindNotFound})
+	var v complaints.TrackingView
+	if code != "" {
+		v, err = h.core.FeedbackLink(c.Request.Context(), c.ClientIP(), code, token)
+	}
+	if complaints.KindOf(err) == complaints.KindForbidden {
+		h.feedbackMessage(c, http.StatusForbidden, "Tautan tidak berlaku",
+			"Tautan tanggapan ini tidak berlaku. Gunakan tautan yang kami kirimkan bersama jawaban aduan Anda, "+
+				"atau balas pesan jawaban itu lewat WhatsApp/SMS.", "/lacak/"+code)
+		return
+	}
+	if h.trackFailed(c, err) {
+		return
+	}
+	h.renderTrack(c, http.StatusOK, code, v, token)
+}
+
+// trackFailed answers a failed tracking lookup with its page, and reports whether it did.
+func (h handlers) trackFailed(c *gin.Context, err error) bool {
 	switch complaints.KindOf(err) {
 	case "":
+		return false
 	case complaints.KindNotFound:
 		h.message(c, http.StatusNotFound, "Kode tidak ditemukan",
 			"Kode aduan ini tidak kami kenal. Periksa kembali kodenya (contoh: ADU-7K3Q-XW2M), atau hubungi Call Center.")
-		return
+	case complaints.KindRateLimited:
+		e := complaints.AsError(err)
+		respond.RetryAfter(c, e)
+		h.message(c, http.StatusTooManyRequests, "Terlalu banyak percobaan",
+			"Terlalu banyak kode aduan yang tidak dikenal dari perangkat ini. Tunggu "+pages.WaitText(e.RetryAfter)+
+				", lalu periksa kembali kode Anda.")
 	default:
 		h.message(c, http.StatusServiceUnavailable, "Layanan sedang terganggu",
 			"Perkembangan aduan tidak dapat dibuka saat ini. Silakan coba lagi sebentar lagi.")
-		return
 	}
+	return true
+}
+
+// renderTrack shows the tracking page of v; with the complainant's token it carries the
+// feedback form while the published answer waits for it.
+func (h handlers) renderTrack(c *gin.Context, status int, code string, v complaints.TrackingView, token string) {
 	n := h.names(c)
-	d := trackData{Case: n.caseOf(v), Feedback: v.Status == domain.StatusPublished}
-	if v.DuplicateOf != "" {
-		d.Case.Explanation = "Aduan Anda digabung dengan " + v.DuplicateOf + " karena membahas masalah yang sama. " +
+	d := trackData{Case: n.caseOf(v)}
+	published := v.Status == domain.StatusPublished
+	if published && token != "" {
+		d.Feedback, d.Token, d.CSRF = true, token, h.csrfToken(c)
+	}
+	d.FeedbackHint = published && token == ""
+	if v.MergedIntoOther {
+		d.Case.Explanation = "Aduan Anda digabung dengan aduan lain yang membahas masalah yang sama. " +
 			"Perkembangan dan jawabannya berlaku juga untuk aduan Anda."
 		if v.Merged != nil {
 			m := n.caseOf(*v.Merged)
@@ -126,12 +178,17 @@ func (h handlers) track(c *gin.Context) {
 	d.Meta = h.meta(c, "Lacak Aduan "+code+" – Kabupaten Mamuju",
 		"Perkembangan aduan "+code+" di Call Center Aduan Kabupaten Mamuju.", "website", "/lacak/"+code)
 	d.Meta.NoIndex = true
+	// The page of a feedback link holds the complainant's token: kept by no cache.
 	c.Header("Cache-Control", "private, no-cache")
-	pages.Render(c, http.StatusOK, "lacak", d)
+	if token != "" {
+		c.Header("Cache-Control", "no-store")
+	}
+	pages.Render(c, status, "lacak", d)
 }
 
 // feedback is POST /lacak/{code}/tanggapan: the complainant says whether the published
-// answer solved the problem.
+// answer solved the problem, from the form of their feedback link (its token and the
+// browser's CSRF token ride along as hidden fields).
 func (h handlers) feedback(c *gin.Context) {
 	code := domain.NormalizeCode(c.Param("code"))
 	if code == "" {
@@ -149,6 +206,17 @@ func (h handlers) feedback(c *gin.Context) {
 			"Isian tidak dapat dibaca. Silakan buka halaman aduan Anda lagi.", back)
 		return
 	}
+	token := c.Request.PostForm.Get("token")
+	form := back
+	if feedbackTokenShape.MatchString(token) {
+		form = back + "/tanggapan/" + token // where the complainant tries again
+	}
+	if !csrfValid(c) {
+		h.feedbackMessage(c, http.StatusForbidden, "Tanggapan belum terkirim",
+			"Formulir ini sudah kedaluwarsa atau tidak berasal dari halaman aduan Anda. Buka lagi tautan tanggapan "+
+				"yang kami kirimkan, lalu kirim tanggapan Anda.", form)
+		return
+	}
 	var satisfied bool
 	switch c.Request.PostForm.Get("puas") {
 	case "ya":
@@ -156,17 +224,18 @@ func (h handlers) feedback(c *gin.Context) {
 	case "tidak":
 	default:
 		h.feedbackMessage(c, http.StatusBadRequest, "Pilih jawaban",
-			"Tekan \"Ya, masalah saya selesai\" atau \"Belum selesai\".", back)
+			"Tekan \"Ya, masalah saya selesai\" atau \"Belum selesai\".", form)
 		return
 	}
 	if err := h.core.AllowClient(c.ClientIP()); err != nil {
 		e := complaints.AsError(err)
 		respond.RetryAfter(c, e)
 		h.feedbackMessage(c, http.StatusTooManyRequests, "Terlalu banyak pengiriman",
-			"Tanggapan Anda BELUM terkirim. Tunggu "+pages.WaitText(e.RetryAfter)+", lalu kirim lagi.", back)
+			"Tanggapan Anda BELUM terkirim. Tunggu "+pages.WaitText(e.RetryAfter)+", lalu kirim lagi.", form)
 		return
 	}
-	v, err := h.core.Feedback(c.Request.Context(), code, satisfied, c.Request.PostForm.Get("komentar"))
+	v, err := h.core.Feedback(c.Request.Context(), code, complaints.FeedbackInput{Satisfied: satisfied,
+		Comment: c.Request.PostForm.Get("komentar"), Token: token})
 	if err != nil {
 		e := complaints.AsError(err)
 		msg := e.Message
@@ -174,9 +243,11 @@ func (h handlers) feedback(c *gin.Context) {
 		case complaints.KindNotFound:
 			msg = "Kode aduan tidak ditemukan."
 		case complaints.KindUnavailable:
-			msg = "Layanan sedang tidak tersedia; silakan coba lagi."
+			msg = "Layanan sedang tidak tersedia; tanggapan Anda BELUM terkirim. Silakan coba lagi."
+		case complaints.KindForbidden, complaints.KindInvalidTransition:
+			form = back
 		}
-		h.feedbackMessage(c, respond.Status(e.Kind), "Tanggapan belum terkirim", msg, back)
+		h.feedbackMessage(c, respond.Status(e.Kind), "Tanggapan belum terkirim", msg, form)
 		return
 	}
 	msg := "Tanggapan Anda sudah kami terima. Aduan Anda kami catat selesai."
@@ -192,9 +263,12 @@ func (h handlers) feedback(c *gin.Context) {
 	h.feedbackMessage(c, http.StatusOK, "Terima kasih", msg, back)
 }
 
+// feedbackTokenShape is what a feedback token looks like (the core checks its value).
+var feedbackTokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+
 func (h handlers) feedbackMessage(c *gin.Context, status int, title, message, back string) {
 	c.Header("Cache-Control", "no-store")
-	m := h.meta(c, title+" – Kabupaten Mamuju", message, "website", back)
+	m := h.meta(c, title+" – Kabupaten Mamuju", message, "website", "/lacak")
 	m.NoIndex = true
 	pages.Render(c, status, "publik_pesan", messageData{Meta: m, Heading: title, Message: message, Error: status >= 400,
 		Back: back, BackText: "Kembali ke aduan Anda"})

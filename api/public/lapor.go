@@ -116,7 +116,15 @@ func (h handlers) submit(c *gin.Context) {
 func (h handlers) sent(c *gin.Context) {
 	code := domain.NormalizeCode(c.Param("code"))
 	if code != "" {
-		exists, err := h.core.Exists(c.Request.Context(), code)
+		exists, err := h.core.ExistsFor(c.Request.Context(), c.ClientIP(), code)
+		if complaints.KindOf(err) == complaints.KindRateLimited {
+			e := complaints.AsError(err)
+			respond.RetryAfter(c, e)
+			pages.Message(c, http.StatusTooManyRequests, "Terlalu banyak percobaan",
+				"Terlalu banyak kode aduan yang tidak dikenal dari perangkat ini. Tunggu "+pages.WaitText(e.RetryAfter)+
+					", lalu periksa kembali kode Anda.")
+			return
+		}
 		if err != nil {
 			// The code is in the address: show it even when PostgreSQL is briefly away.
 			slog.Warn("web result: complaint lookup failed", "err", err)

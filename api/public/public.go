@@ -30,6 +30,9 @@ type Config struct {
 	BaseURL string
 	// EmbedFrameAncestors are the origins allowed to frame /publik/embed (none: any).
 	EmbedFrameAncestors []string
+	// SecureCookies marks the feedback form's CSRF cookie Secure (the site is served over
+	// HTTPS); api.New sets it as the staff pages' when it is not set.
+	SecureCookies bool
 }
 
 type handlers struct {
@@ -63,6 +66,7 @@ func Register(r *gin.Engine, core *complaints.Service, cfg Config) {
 	pages.Chain(lacak, pages.Headers, pages.Framing(pages.NoFramingCSP, true))
 	lacak.GET("", h.find)
 	lacak.GET("/:code", h.track)
+	lacak.GET("/:code/tanggapan/:token", h.feedbackForm)
 	lacak.POST("/:code/tanggapan", h.feedback)
 }
 

@@ -65,6 +65,10 @@ func (h handlers) list(c *gin.Context) {
 	p := page(c)
 	res, err := h.core.Publications(c.Request.Context(), complaints.PublicQuery{Kecamatan: f.Kecamatan,
 		Category: f.Category, Pokja: f.Pokja, Q: f.Q, Page: p, PerPage: perPage})
+	if complaints.KindOf(err) == complaints.KindInvalid {
+		h.message(c, http.StatusBadRequest, "Halaman tidak ada", "Halaman daftar jawaban ini tidak ada.")
+		return
+	}
 	if err != nil {
 		h.message(c, http.StatusServiceUnavailable, "Layanan sedang terganggu",
 			"Daftar jawaban tidak dapat dibuka saat ini. Silakan coba lagi sebentar lagi.")

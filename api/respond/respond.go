@@ -52,6 +52,8 @@ func Status(k complaints.Kind) int {
 		return http.StatusConflict
 	case complaints.KindRateLimited:
 		return http.StatusTooManyRequests
+	case complaints.KindKeyReused:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusServiceUnavailable
 }

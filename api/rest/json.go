@@ -96,6 +96,8 @@ type sentJSON struct {
 	DeliveryError  string            `json:"delivery_error,omitempty"`
 	LastError      string            `json:"last_error,omitempty"`
 	Resend         bool              `json:"resend,omitempty"`
+	// HoldUntil: held for office hours until then (quiet hours).
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
 }
 
 // staffViewJSON is the staff view of API.md.
@@ -155,7 +157,8 @@ func staffViewOf(v complaints.StaffView) staffViewJSON {
 	}
 	for _, o := range v.Outbox {
 		out.Outbox = append(out.Outbox, sentJSON{At: o.At, Kind: o.Kind, Channel: o.Channel, SentVia: o.SentVia,
-			DeliveryStatus: o.DeliveryStatus, DeliveryError: o.DeliveryError, LastError: o.LastError, Resend: o.Resend})
+			DeliveryStatus: o.DeliveryStatus, DeliveryError: o.DeliveryError, LastError: o.LastError, Resend: o.Resend,
+			HoldUntil: o.HoldUntil})
 	}
 	return out
 }

@@ -36,7 +36,7 @@ func (h handlers) submit(c *gin.Context) {
 		return
 	}
 	req := body.request()
-	req.Channel = "web"
+	req.Channel, req.Client = "web", c.ClientIP()
 	res, err := h.core.Intake(c.Request.Context(), req, nil, c.GetHeader("Idempotency-Key"))
 	if err != nil {
 		respond.Error(c, err)
@@ -51,7 +51,7 @@ func (h handlers) track(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := h.core.Tracking(c.Request.Context(), code)
+	v, err := h.core.TrackingFor(c.Request.Context(), c.ClientIP(), code)
 	if err != nil {
 		respond.Error(c, err)
 		return
@@ -79,7 +79,9 @@ func (h handlers) reply(c *gin.Context) {
 	c.JSON(http.StatusOK, trackingOf(v))
 }
 
-// feedback is {"satisfied": bool, "comment"?: text}, answered with the tracking view.
+// feedback is {"satisfied": bool, "comment"?: text, "token": text}, answered with the
+// tracking view. The token is the secret of the feedback link sent to the complainant
+// with the answer (403 without a valid one): the code alone is public once published.
 func (h handlers) feedback(c *gin.Context) {
 	code, ok := code(c)
 	if !ok {
@@ -88,6 +90,7 @@ func (h handlers) feedback(c *gin.Context) {
 	var body struct {
 		Satisfied *bool  `json:"satisfied"`
 		Comment   string `json:"comment"`
+		Token     string `json:"token"`
 	}
 	if !respond.ReadJSON(c, &body) {
 		return
@@ -97,7 +100,8 @@ func (h handlers) feedback(c *gin.Context) {
 			map[string]string{"satisfied": "wajib diisi (true atau false)"})
 		return
 	}
-	v, err := h.core.Feedback(c.Request.Context(), code, *body.Satisfied, body.Comment)
+	v, err := h.core.Feedback(c.Request.Context(), code, complaints.FeedbackInput{Satisfied: *body.Satisfied,
+		Comment: body.Comment, Token: body.Token, Key: c.GetHeader("Idempotency-Key")})
 	if err != nil {
 		respond.Error(c, err)
 		return

@@ -36,6 +36,8 @@ func Register(r *gin.Engine, core *complaints.Service) {
 	staff.POST("/staff/complaints", h.register)
 	staff.GET("/staff/tasks", h.tasks)
 	staff.GET("/staff/notifications", h.notifications)
+	staff.GET("/staff/callbacks", h.callBacks)
+	staff.POST("/staff/callbacks/:id", h.recordCallBack)
 	staff.GET("/staff/complaints", h.search)
 	staff.GET("/staff/complaints/:code", h.staffView)
 	staff.GET("/staff/complaints/:code/media/:id", h.media)

@@ -98,6 +98,8 @@ func (f *fakeStore) CurrentSLAPolicy(context.Context) (domain.SLAPolicy, error) 
 	return domain.DefaultSLAPolicy(), nil
 }
 
+func (f *fakeStore) ClaimIntakeKey(context.Context, string, string) (bool, error) { return true, nil }
+
 func (f *fakeStore) InsertIntake(_ context.Context, in store.Intake) (store.IntakeResult, error) {
 	f.inserted = append(f.inserted, in)
 	return store.IntakeResult{Code: code, Created: false}, nil
@@ -288,7 +290,9 @@ func TestIntakeContract(t *testing.T) {
 	if a.status != http.StatusCreated || a.body["code"] != code || a.body["tracking_url"] != "https://aduan.example/lacak/"+code {
 		t.Fatalf("intake: %d %v", a.status, a.body)
 	}
-	if got := db.inserted[len(db.inserted)-1]; got.Text != "Air bersih habis di pengungsian 🌧️" || got.IdempotencyKey != "web:form-1" {
+	// The key is stored scoped by the client's address (a hash of it).
+	if got := db.inserted[len(db.inserted)-1]; got.Text != "Air bersih habis di pengungsian 🌧️" ||
+		!strings.HasPrefix(got.IdempotencyKey, "web:c") || !strings.HasSuffix(got.IdempotencyKey, ":form-1") {
 		t.Errorf("stored %q with key %q", got.Text, got.IdempotencyKey)
 	}
 	db.down = true

@@ -28,6 +28,7 @@ func (h handlers) registerAdmin(g *gin.RouterGroup) {
 	g.GET("/admin/direktori", h.signedIn, h.adminDirectory)
 	g.POST("/admin/direktori/:kind", h.signedIn, h.adminAddGroup)
 	g.POST("/admin/direktori/:kind/:id/:op", h.signedIn, h.adminDirectoryOp)
+	h.registerAdminTemplates(g)
 }
 
 // adminTabs is the admin pages' own menu.
@@ -38,7 +39,7 @@ type adminTab struct {
 
 func adminTabs(current string) []adminTab {
 	tabs := []adminTab{{"/staf/admin/pengguna", "Pengguna", false}, {"/staf/admin/direktori", "Direktori", false},
-		{"/staf/admin/kebijakan", "Kebijakan tenggat", false}}
+		{"/staf/admin/kebijakan", "Kebijakan tenggat", false}, {"/staf/admin/templat", "Teks pesan", false}}
 	for i := range tabs {
 		tabs[i].Current = tabs[i].Path == current
 	}
@@ -91,12 +92,56 @@ type usersData struct {
 	Errors map[string]string
 	// InviteURL is a one-time link just made for InviteFor (shown once, never stored).
 	InviteURL, InviteFor string
+	// Channels is how each user is reminded, by username: the list's label and, for
+	// admins, the form (profile.go) that changes it.
+	Channels map[string]userChannels
+	// ChannelsFor is the user whose channel form came back with problems (shown open),
+	// ChannelsForm what was typed and ChannelsErrors each problem by field.
+	ChannelsFor    string
+	ChannelsForm   accounts.Channels
+	ChannelsErrors map[string]string
+}
+
+// userChannels is one user's notification channels on the admin's page.
+type userChannels struct {
+	Label string
+	Form  channelsForm
+	Open  bool
+}
+
+// channelShort names a channel in the users' list.
+var channelShort = map[string]string{domain.OfficerWhatsApp: "WhatsApp", domain.OfficerSMS: "SMS",
+	domain.OfficerEmail: "E-mail", domain.OfficerConsole: "hanya konsol", "": "belum dipilih"}
+
+// channelsOfUsers builds each user's entry of d.Channels.
+func channelsOfUsers(d usersData, all map[string]accounts.Channels) map[string]userChannels {
+	out := make(map[string]userChannels, len(all))
+	for username, ch := range all {
+		label := channelShort[ch.Channel]
+		if ch.Channel == "" && ch.Email != "" {
+			label += " (e-mail)"
+		}
+		if ch.Digest && ch.Channel != domain.OfficerConsole {
+			label += ", ringkasan harian"
+		}
+		u := userChannels{Label: label}
+		if d.CanManage {
+			form, errs := ch, map[string]string(nil)
+			if username == d.ChannelsFor {
+				form, errs, u.Open = d.ChannelsForm, d.ChannelsErrors, true
+			}
+			u.Form = newChannelsForm(d.CSRF, "/staf/admin/pengguna/"+username+"/notifikasi", "u-"+username+"-", form, errs)
+		}
+		out[username] = u
+	}
+	return out
 }
 
 var userNotices = map[string]string{
 	"nonaktifkan": "Pengguna %s dinonaktifkan: sesinya berakhir dan semua token API-nya dicabut.",
 	"aktifkan":    "Pengguna %s aktif lagi. Token lamanya tetap dicabut; buat token baru dengan aduan user token bila perlu.",
 	"cabut-token": "Semua token API pengguna %s dicabut.",
+	"notifikasi":  "Cara notifikasi pengguna %s disimpan.",
 }
 
 // adminUsers is GET /staf/admin/pengguna.
@@ -121,6 +166,12 @@ func (h handlers) showUsers(c *gin.Context, status int, d usersData) {
 	d.Tabs, d.Users, d.Roles = adminTabs("/staf/admin/pengguna"), list, roleOptions
 	d.CanManage = accounts.MayManageAccounts(u.Actor())
 	d.Directory, _ = h.core.Directory(c.Request.Context())
+	channels, err := h.acc.AllChannels(c.Request.Context(), u.Actor())
+	if err != nil {
+		h.fail(c, accountsError(err))
+		return
+	}
+	d.Channels = channelsOfUsers(d, channels)
 	pages.Render(c, status, "admin-users", d)
 }
 
@@ -146,12 +197,23 @@ func (h handlers) adminCreateUser(c *gin.Context) {
 }
 
 // adminUserOp is POST /staf/admin/pengguna/{username}/{op}: nonaktifkan, aktifkan,
-// reset-sandi (a new invite link; the old password stops working at once) or
-// cabut-token (every API token revoked).
+// reset-sandi (a new invite link; the old password stops working at once), cabut-token
+// (every API token revoked) or notifikasi (channel, phone, email, digest: how the user
+// is reminded).
 func (h handlers) adminUserOp(c *gin.Context) {
 	ctx, by, username, op := c.Request.Context(), user(c).Actor(), c.Param("username"), c.Param("op")
 	var err error
 	switch op {
+	case "notifikasi":
+		in := channelsOfForm(c)
+		err = h.acc.SetChannels(ctx, by, username, in)
+		if accounts.KindOf(err) == accounts.KindInvalid {
+			e := accounts.AsError(err)
+			d := usersData{ChannelsFor: username, ChannelsForm: in, ChannelsErrors: e.Fields}
+			d.Problem = "Cara notifikasi " + username + " belum disimpan. Periksa isian yang ditandai."
+			h.showUsers(c, http.StatusBadRequest, d)
+			return
+		}
 	case "nonaktifkan", "aktifkan":
 		err = h.acc.SetAccountActive(ctx, by, username, op == "aktifkan")
 	case "cabut-token":

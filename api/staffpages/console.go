@@ -36,6 +36,7 @@ func (h handlers) registerConsole(g *gin.RouterGroup) {
 	g.POST("/baru", h.signedIn, h.register)
 	g.GET("/papan", h.signedIn, h.board)
 	g.GET("/notifikasi", h.signedIn, h.notifications)
+	g.POST("/telepon/:id", h.signedIn, h.recordCall)
 	h.registerAdmin(g)
 }
 
@@ -86,6 +87,8 @@ func (h handlers) fail(c *gin.Context, err error) {
 type inboxData struct {
 	Frame
 	Items []complaints.Summary
+	// CallBacks are the admin's calls to make.
+	CallBacks []complaints.CallBackTask
 }
 
 // inbox is GET /staf: the user's open work, soonest deadline first, overdue marked.
@@ -96,7 +99,11 @@ func (h handlers) inbox(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	pages.Render(c, http.StatusOK, "console-inbox", inboxData{Frame: h.frame(c, "Kotak masuk"), Items: items})
+	d := inboxData{Frame: h.frame(c, "Kotak masuk"), Items: items, CallBacks: h.callBacksOf(c)}
+	if c.Query("telepon") != "" {
+		d.Notice = "Panggilan dicatat di jejak audit aduan."
+	}
+	pages.Render(c, http.StatusOK, "console-inbox", d)
 }
 
 type searchData struct {

@@ -131,9 +131,15 @@ func TestConsoleCaseConversation(t *testing.T) {
 		}
 	}
 	list := render(t, "console-inbox", inboxData{Frame: frame(domain.RoleAdmin),
-		Items: []complaints.Summary{{Code: "ADU-AAAA-BBBB", Status: domain.StatusReceived, NeedsReview: true}}})
-	if !strings.Contains(list, "perlu didengar/dilihat") {
-		t.Error("the inbox does not mark a voice-note complaint")
+		Items: []complaints.Summary{{Code: "ADU-AAAA-BBBB", Status: domain.StatusReceived, NeedsReview: true}},
+		CallBacks: []complaints.CallBackTask{{ID: 5, Code: "ADU-AAAA-BBBB", Kind: domain.NotifyQuestion, Phone: "62426123456",
+			Text: "Kami memerlukan <keterangan>", Tries: 1, LastTry: "tidak diangkat", CreatedAt: at}}})
+	checkForms(t, "console-inbox", list)
+	for _, want := range []string{"perlu didengar/dilihat", "Telepon balik pelapor (1)", "telepon <b>62426123456</b>",
+		"Kami memerlukan &lt;keterangan&gt;", `action="/staf/telepon/5"`, `value="told"`, `value="no_answer"`, "sudah dicoba 1 kali"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the admin's inbox lacks %q", want)
+		}
 	}
 }
 

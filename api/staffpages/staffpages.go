@@ -58,6 +58,7 @@ func Register(r *gin.Engine, core *complaints.Service, cfg Config) {
 	g.GET("/laporan", h.signedIn, h.reportPage)
 	g.GET("/laporan.csv", h.signedIn, h.reportCSV)
 	h.registerConsole(g)
+	h.registerProfile(g)
 	for _, rt := range r.Routes() {
 		if rt.Method == http.MethodGet && (rt.Path == "/staf" || rt.Path == "/staf/") {
 			h.home = rt.Path

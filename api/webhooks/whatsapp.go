@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"crypto/subtle"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -12,9 +13,11 @@ import (
 // The WhatsApp Business Cloud API's webhook: Meta's subscription challenge, and the
 // deliveries of messages and status callbacks.
 
-// verifyWhatsApp answers Meta's subscription challenge.
+// verifyWhatsApp answers Meta's subscription challenge. The token is a secret compared
+// in constant time, so the answer's timing tells nothing of how much of a guess was right.
 func (h handlers) verifyWhatsApp(c *gin.Context) {
-	if h.cfg.WAVerifyToken == "" || c.Query("hub.mode") != "subscribe" || c.Query("hub.verify_token") != h.cfg.WAVerifyToken {
+	got, want := []byte(c.Query("hub.verify_token")), []byte(h.cfg.WAVerifyToken)
+	if len(want) == 0 || c.Query("hub.mode") != "subscribe" || subtle.ConstantTimeCompare(got, want) != 1 {
 		respond.Fail(c, http.StatusForbidden, string(complaints.KindForbidden), "Token verifikasi tidak cocok.", nil)
 		return
 	}

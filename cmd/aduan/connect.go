@@ -10,16 +10,22 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"aduan/api/codec"
 	"aduan/config"
+	"aduan/payloadcodec"
 	"aduan/store"
 )
 
 // openDB connects to PostgreSQL and applies pending migrations, so every process can
-// start on a fresh database.
+// start on a fresh database. With ADUAN_PAYLOAD_KEYS the staff's TOTP secrets are sealed
+// at rest with them.
 func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.Database.URL)
 	if err != nil {
 		return nil, err
+	}
+	if ring, _ := cfg.Keys.Ring(); ring != nil { // config.Load refused a bad ring
+		db.UseKeys(ring)
 	}
 	n, err := db.Migrate(ctx)
 	if err != nil {
@@ -33,11 +39,19 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 }
 
 // dialTemporal connects to the Temporal frontend. TEMPORAL_API_KEY (Temporal Cloud) or
-// TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) switch on TLS for a real cluster.
+// TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) switch on TLS for a real cluster. Every
+// payload the client and its workers send is sealed with ADUAN_PAYLOAD_KEYS (package
+// payloadcodec), which is therefore required here: a process without it would write
+// plain text beside the others' ciphertext, and could not read theirs.
 func dialTemporal(cfg config.Config) (client.Client, error) {
+	ring, _ := cfg.Keys.Ring()
+	if ring == nil {
+		return nil, config.ErrNoPayloadKeys
+	}
 	opts := client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
+		HostPort:      cfg.Temporal.Address,
+		Namespace:     cfg.Temporal.Namespace,
+		DataConverter: payloadcodec.DataConverter(ring),
 		// The SDK is chatty at info level; warnings and errors are what an operator needs.
 		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal")),
 	}
@@ -58,4 +72,14 @@ func dialTemporal(cfg config.Config) (client.Client, error) {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.Temporal.Address, err)
 	}
 	return c, nil
+}
+
+// codecEndpoint is the Temporal UI's codec endpoint (/staf/codec) with the payload keys;
+// none without them.
+func codecEndpoint(cfg config.Config) codec.Config {
+	ring, _ := cfg.Keys.Ring()
+	if ring == nil {
+		return codec.Config{}
+	}
+	return codec.Config{Codec: payloadcodec.New(ring), UIURL: cfg.Temporal.UIURL}
 }

@@ -31,6 +31,7 @@ Commands:
   policy show     print the deadline policy in force (JSON)
   policy default  print the built-in default policy, a starting point for editing
   policy set FILE store a new policy version (applies to stages that start after it)
+  templates       list the outbound texts; meta (what to register at Meta), show NAME, set FILE, reset NAME
   verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
   setup-temporal  register Aduan's search attributes on a Temporal cluster
   search-attribute-flags  print the dev server's flags (search attributes, SQLite WAL settings)
@@ -52,6 +53,7 @@ var commands = map[string]func(context.Context, config.Config, []string) error{
 	"user":                   runUser,
 	"token":                  runToken,
 	"policy":                 runPolicy,
+	"templates":              runTemplates,
 	"verify":                 runVerify,
 	"setup-temporal":         runSetupTemporal,
 	"search-attribute-flags": runSearchAttributeFlags,

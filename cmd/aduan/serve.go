@@ -133,13 +133,14 @@ func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *stor
 			TwilioAuthToken: cfg.SMS.TwilioAuthToken, TwilioPublicURL: h.PublicURL},
 		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors},
 		Staff: staffpages.Config{Accounts: accounts.New(db, accounts.Config{}), SecureCookies: h.SecureCookies,
-			TemporalUIURL: cfg.Temporal.UIURL, TemporalNamespace: cfg.Temporal.Namespace}})
+			TemporalUIURL: cfg.Temporal.UIURL, TemporalNamespace: cfg.Temporal.Namespace},
+		Codec: codecEndpoint(cfg)})
 	return serveHTTP(ctx, cfg, handler)
 }
 
 // serveHTTP serves the API until ctx ends, then drains in-flight requests.
 func serveHTTP(ctx context.Context, cfg config.Config, handler http.Handler) error {
-	srv := &http.Server{Addr: cfg.HTTP.Addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := api.NewServer(cfg.HTTP.Addr, handler)
 	errs := make(chan error, 1)
 	go func() { errs <- srv.ListenAndServe() }()
 	slog.Info("API listening", "addr", cfg.HTTP.Addr)
@@ -168,7 +169,7 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	// Process-wide, and only before the first worker starts.
 	sdkworker.SetStickyWorkflowCacheSize(cfg.Worker.StickyCache)
 	notifier := &activities.Notifier{DB: db, Senders: notify.NewSenders(notifySettings(cfg), db.LastInbound),
-		BaseURL: cfg.HTTP.PublicURL}
+		BaseURL: cfg.HTTP.PublicURL, QuietHours: cfg.Worker.QuietHours}
 	w := worker.NewWithPublisher(tc, db, cfg.Temporal.TaskQueue, notifier,
 		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL})
 	if err := w.Start(); err != nil {
