@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -40,6 +41,9 @@ type IntakeRequest struct {
 type IntakeResult struct {
 	Code    string
 	Created bool
+	// FeedbackToken, for a web complaint, is the complainant's own key to give feedback
+	// on the answer later (FeedbackURL): handed over once, in this answer, never stored.
+	FeedbackToken string
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,22}$`)
@@ -193,7 +197,21 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		in.Case, in.StageSeq = res.State, res.State.Seq
 		s.starter.enqueue(in)
 	}
-	return IntakeResult{Code: res.Code, Created: res.Created}, nil
+	out := IntakeResult{Code: res.Code, Created: res.Created}
+	if takenBy == nil && req.Channel == "web" {
+		// The web complainant may have left no contact to send the answer's feedback link
+		// to: they get their own now. (Over WhatsApp and SMS their number is the key.)
+		if out.FeedbackToken, err = s.db.IssueFeedbackToken(ctx, res.Code); err != nil {
+			slog.Warn("feedback token for a web complaint not issued", "code", res.Code, "err", err)
+			out.FeedbackToken = ""
+		}
+	}
+	return out, nil
+}
+
+// FeedbackURL is the complainant's own feedback link for a token of their complaint.
+func (s *Service) FeedbackURL(code, token string) string {
+	return strings.TrimRight(s.cfg.PublicBaseURL, "/") + "/lacak/" + code + "/tanggapan/" + token
 }
 
 // digest is what a request's idempotency key is tied to: every field as cleaned.

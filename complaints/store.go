@@ -43,6 +43,7 @@ type Store interface {
 	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
 	ForgetMessage(ctx context.Context, id int64) error
 	AddInbound(ctx context.Context, in store.Inbound) (id int64, created bool, err error)
+	IssueFeedbackToken(ctx context.Context, code string) (string, error)
 	KeptAsMessage(ctx context.Context, channel, providerID string) (bool, error)
 	AttachUnattached(ctx context.Context, code, phone string, since time.Time) (int64, error)
 	ClaimGreetingReply(ctx context.Context, phone string, day time.Time) (bool, error)

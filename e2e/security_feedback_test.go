@@ -142,3 +142,50 @@ func TestSecurityNoServerErrorOnDemand(t *testing.T) {
 		t.Errorf("readyz: %s", r)
 	}
 }
+
+// TestSecurityWebComplainantGetsOwnFeedbackLink: a web complainant who left no contact
+// gets their own feedback link in the answer to their intake (JSON) and on the form's
+// result page, and with it (only) can say whether the answer solved their problem.
+func TestSecurityWebComplainantGetsOwnFeedbackLink(t *testing.T) {
+	t.Parallel()
+	r := do(t, "POST", "/api/v1/complaints", "", map[string]any{"text": uniqueText(t), "anonymous": true}, nil)
+	var out struct {
+		Code        string `json:"code"`
+		FeedbackURL string `json:"feedback_url"`
+	}
+	r.decode(t, &out)
+	prefix := "http://test/lacak/" + out.Code + "/tanggapan/"
+	if r.Status != http.StatusCreated || !strings.HasPrefix(out.FeedbackURL, prefix) {
+		t.Fatalf("intake: %s, feedback_url %q", r, out.FeedbackURL)
+	}
+	token := strings.TrimPrefix(out.FeedbackURL, prefix)
+	triage(t, out.Code, "logistik", "bantuan_logistik")
+	step(t, "pokja-logistik", out.Code, "answer", map[string]any{"answer": "Sudah dikirim."}, domain.StatusReadyToPublish)
+	step(t, "admin", out.Code, "publish", map[string]any{"public_title": "Kiriman", "public_answer": "Sudah dikirim."}, domain.StatusPublished)
+	wantError(t, do(t, "POST", "/api/v1/complaints/"+out.Code+"/feedback", "", map[string]any{"satisfied": true, "token": "salah-" + token}, nil),
+		http.StatusForbidden, "forbidden")
+	if r := do(t, "POST", "/api/v1/complaints/"+out.Code+"/feedback", "", map[string]any{"satisfied": true, "token": token}, nil); r.Status != http.StatusOK {
+		t.Fatalf("feedback with the intake's link: %s", r)
+	}
+	if v := view(t, "admin", out.Code); v.Status != string(domain.StatusClosed) {
+		t.Errorf("after the complainant's own feedback: %s", v.Status)
+	}
+
+	// The web form: the result page shows the link once, from its address; the page
+	// without it (anyone with the code) shows none.
+	res := webPost(t, baseURL, url.Values{"text": {uniqueText(t)}, "kecamatan": {"simboro"}})
+	loc := res.Header.Get("Location")
+	if res.Status != http.StatusSeeOther || !strings.Contains(loc, "?t=") {
+		t.Fatalf("form: %d, Location %q", res.Status, loc)
+	}
+	page := wantPage(t, webGet(t, baseURL, loc), http.StatusOK)
+	wantContains(t, "the result page", page, `id="tautan-tanggapan"`, "/tanggapan/")
+	bare := wantPage(t, webGet(t, baseURL, strings.Split(loc, "?")[0]), http.StatusOK)
+	if strings.Contains(bare, "tautan-tanggapan") {
+		t.Error("the result page without the key shows a feedback link")
+	}
+	forged := wantPage(t, webGet(t, baseURL, strings.Split(loc, "?")[0]+"?t=palsu"), http.StatusOK)
+	if strings.Contains(forged, "tautan-tanggapan") {
+		t.Error("a forged key shows a feedback link")
+	}
+}

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+)
 
 // FeedbackTokenHashes lists the hashes (HashToken) of the feedback tokens sent to a
 // complaint's complainant; the tokens themselves were only ever in the messages
@@ -9,4 +13,19 @@ func (db *DB) FeedbackTokenHashes(ctx context.Context, code string) ([]string, e
 	hashes := []string{}
 	err := db.SelectContext(ctx, &hashes, `SELECT token_hash FROM feedback_tokens WHERE code = $1`, code)
 	return hashes, err
+}
+
+// IssueFeedbackToken draws a fresh feedback token for a complaint and keeps its hash: the
+// web complainant's own link, handed to them once in the answer to their intake (they may
+// have left no contact to send the answer's link to). Every call draws another.
+func (db *DB) IssueFeedbackToken(ctx context.Context, code string) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	hash := HashToken(token)
+	_, err := db.ExecContext(ctx, `INSERT INTO feedback_tokens (token_hash, code, dedupe_key) VALUES ($1, $2, $3)`,
+		hash, code, "intake/"+code+"/"+hash[:16])
+	return token, err
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 
@@ -84,7 +85,13 @@ func (h handlers) submit(c *gin.Context) {
 	res, err := h.core.Intake(c.Request.Context(), req, nil, key)
 	if err == nil {
 		// Redirect after POST: reloading the result page submits nothing again.
-		c.Redirect(http.StatusSeeOther, "/lapor/terkirim/"+res.Code)
+		// The complainant's own feedback key rides along once, in the address of the
+		// result page (never logged: the access log has no query).
+		target := "/lapor/terkirim/" + res.Code
+		if res.FeedbackToken != "" {
+			target += "?t=" + url.QueryEscape(res.FeedbackToken)
+		}
+		c.Redirect(http.StatusSeeOther, target)
 		return
 	}
 	e := complaints.AsError(err)
@@ -137,9 +144,15 @@ func (h handlers) sent(c *gin.Context) {
 			"Kode aduan ini tidak kami kenal. Periksa kembali kodenya (contoh: ADU-7K3Q-XW2M).")
 		return
 	}
-	c.Header("Cache-Control", "private, no-cache")
+	c.Header("Cache-Control", "private, no-store")
+	feedbackURL := ""
+	if t := c.Query("t"); t != "" && len(t) <= 64 {
+		if ok, err := h.core.FeedbackTokenValid(c.Request.Context(), code, t); err == nil && ok {
+			feedbackURL = "/lacak/" + code + "/tanggapan/" + url.PathEscape(t)
+		}
+	}
 	pages.Render(c, http.StatusOK, "terkirim", gin.H{
-		"Code": code, "Spelled": pages.SpellCode(code), "TrackURL": "/lacak/" + code,
+		"Code": code, "Spelled": pages.SpellCode(code), "TrackURL": "/lacak/" + code, "FeedbackURL": feedbackURL,
 	})
 }
 

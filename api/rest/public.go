@@ -42,7 +42,13 @@ func (h handlers) submit(c *gin.Context) {
 		respond.Error(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"code": res.Code, "status": "received", "tracking_url": h.core.TrackingURL(res.Code)})
+	out := gin.H{"code": res.Code, "status": "received", "tracking_url": h.core.TrackingURL(res.Code)}
+	if res.FeedbackToken != "" {
+		// The complainant's own link to answer "was your problem solved?" once answered:
+		// handed over here only.
+		out["feedback_url"] = h.core.FeedbackURL(res.Code, res.FeedbackToken)
+	}
+	c.JSON(http.StatusCreated, out)
 }
 
 // track is the complainant's tracking view.

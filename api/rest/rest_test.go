@@ -100,6 +100,10 @@ func (f *fakeStore) CurrentSLAPolicy(context.Context) (domain.SLAPolicy, error) 
 
 func (f *fakeStore) ClaimIntakeKey(context.Context, string, string) (bool, error) { return true, nil }
 
+func (f *fakeStore) IssueFeedbackToken(context.Context, string) (string, error) {
+	return "tanggapan-uji", nil
+}
+
 func (f *fakeStore) InsertIntake(_ context.Context, in store.Intake) (store.IntakeResult, error) {
 	f.inserted = append(f.inserted, in)
 	return store.IntakeResult{Code: code, Created: false}, nil

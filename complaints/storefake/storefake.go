@@ -255,6 +255,18 @@ func (f *Store) NotificationsFor(_ context.Context, username string, page, perPa
 	return nil, 0, offset(page, perPage)
 }
 
+// IssueFeedbackToken draws a token and keeps its hash, as the real store does.
+func (f *Store) IssueFeedbackToken(_ context.Context, code string) (string, error) {
+	if err := f.check(code); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	token := fmt.Sprintf("token-%s-%d", code, len(f.TokenHashes[code]))
+	f.TokenHashes[code] = append(f.TokenHashes[code], store.HashToken(token))
+	return token, nil
+}
+
 func (f *Store) FeedbackTokenHashes(_ context.Context, code string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
