@@ -187,6 +187,9 @@ type Page[T any] struct {
 	Page    int
 	PerPage int
 	Total   int
+	// TotalCapped says a text search matched more than Total (store.TextCountCap): it
+	// stopped counting there.
+	TotalCapped bool
 }
 
 // Search lists the complaints the user may see that match the query, newest first.
@@ -220,7 +223,11 @@ func (s *Service) Search(ctx context.Context, viewer domain.Actor, q SearchQuery
 	if err != nil {
 		return Page[Summary]{}, unavailable(err)
 	}
-	return Page[Summary]{Items: summariesOf(viewer, rows), Page: f.Page, PerPage: f.PerPage, Total: total}, nil
+	p := Page[Summary]{Items: summariesOf(viewer, rows), Page: f.Page, PerPage: f.PerPage, Total: total}
+	if total > store.TextCountCap {
+		p.Total, p.TotalCapped = store.TextCountCap, true
+	}
+	return p, nil
 }
 
 // PublicQuery narrows the published answers.

@@ -226,6 +226,15 @@ func TestAdminDirectory(t *testing.T) {
 	const page = "/staf/admin/direktori"
 	id := "uji-dir-" + randomHex(3)
 	t.Cleanup(func() { _ = testDB.RetireGroup(context.Background(), store.KindPokja, id, time.Now()) })
+	// The whole regency's list stays within the page budget: the change forms of one
+	// kecamatan's desa at a time.
+	for _, path := range []string{page, page + "?kecamatan=simboro"} {
+		if res, body := admin.get(path); res.StatusCode != http.StatusOK || len(body) > maxPage {
+			t.Errorf("GET %s: %d, %d bytes (budget %d)", path, res.StatusCode, len(body), maxPage)
+		} else if strings.Contains(path, "simboro") != strings.Contains(body, `action="/staf/admin/direktori/desa/botteng/ganti-nama"`) {
+			t.Errorf("GET %s: the desa change forms are shown for the wrong kecamatan", path)
+		}
+	}
 
 	res, body := adminPost(t, admin, page, page+"/pokja", url.Values{"id": {"Bukan ID"}, "name": {"Pokja Uji"}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "huruf kecil") || !strings.Contains(body, `value="Bukan ID"`) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -11,6 +12,8 @@ import (
 type query struct {
 	where []string
 	args  []any
+	// text says a substring match is among the conditions (page then caps its count).
+	text bool
 }
 
 // arg adds a parameter and returns its placeholder.
@@ -35,6 +38,7 @@ func (q *query) contains(text string, cols ...string) {
 	if text == "" {
 		return
 	}
+	q.text = true
 	p := q.arg("%" + escapeLike(text) + "%")
 	parts := make([]string, len(cols))
 	for i, c := range cols {
@@ -54,10 +58,21 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// TextCountCap is how far a text search counts: a total above it is reported as
+// TextCountCap+1 ("more than TextCountCap").
+const TextCountCap = 1000
+
 // page reads one page of matching complaints in the given order, with the total count.
 func (db *DB) page(ctx context.Context, q query, order string, page, perPage int) ([]Complaint, int, error) {
 	var total int
-	if err := db.GetContext(ctx, &total, `SELECT count(*) FROM complaints`+q.whereClause(), q.args...); err != nil {
+	count := `SELECT count(*) FROM complaints` + q.whereClause()
+	if q.text {
+		// A word that most complaints contain would count them all on every page: the
+		// count stops after TextCountCap (the page itself still reads only its rows).
+		count = `SELECT count(*) FROM (SELECT 1 FROM complaints` + q.whereClause() +
+			` LIMIT ` + strconv.Itoa(TextCountCap+1) + `) AS m`
+	}
+	if err := db.GetContext(ctx, &total, count, q.args...); err != nil {
 		return nil, 0, err
 	}
 	if perPage <= 0 {

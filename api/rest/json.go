@@ -222,6 +222,9 @@ type pageJSON[T any] struct {
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
 	Total   int `json:"total"`
+	// TotalCapped: a text search matched more than total, which is where it stopped
+	// counting.
+	TotalCapped bool `json:"total_capped,omitempty"`
 }
 
 func pageOf[V, T any](p complaints.Page[V], conv func(V) T) pageJSON[T] {
@@ -229,5 +232,5 @@ func pageOf[V, T any](p complaints.Page[V], conv func(V) T) pageJSON[T] {
 	for _, v := range p.Items {
 		items = append(items, conv(v))
 	}
-	return pageJSON[T]{Items: items, Page: p.Page, PerPage: p.PerPage, Total: p.Total}
+	return pageJSON[T]{Items: items, Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalCapped: p.TotalCapped}
 }

@@ -22,9 +22,12 @@ type directoryData struct {
 	// (what was typed) and Errors (by field).
 	Failed string
 	// Focus is the entry just changed ("desa/<id>"): its kecamatan starts unfolded.
-	Focus  string
-	Form   map[string]string
-	Errors map[string]string
+	Focus string
+	// Selected is the kecamatan whose desa are shown with their change forms (the page
+	// carries those of one kecamatan at a time, to stay small).
+	Selected string
+	Form     map[string]string
+	Errors   map[string]string
 }
 
 // Err is the problem of field in the form key, when that form came back.
@@ -50,7 +53,7 @@ var kindNames = map[string]string{"pokja": "Pokja", "partner": "Lembaga mitra", 
 
 // adminDirectory is GET /staf/admin/direktori.
 func (h handlers) adminDirectory(c *gin.Context) {
-	d := directoryData{}
+	d := directoryData{Selected: c.Query("kecamatan")}
 	if n, ok := directoryNotices[c.Query("ok")]; ok && kindNames[c.Query("jenis")] != "" {
 		d.Notice = kindNames[c.Query("jenis")] + " " + c.Query("id") + " " + n + "."
 		d.Focus = c.Query("jenis") + "/" + c.Query("id")

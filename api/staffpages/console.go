@@ -135,7 +135,7 @@ func (h handlers) search(c *gin.Context) {
 		if q.Page > 1 {
 			d.Prev = searchURL(c, q.Page-1)
 		}
-		if q.Page*res.PerPage < res.Total {
+		if q.Page*res.PerPage < res.Total || (res.TotalCapped && len(res.Items) == res.PerPage) {
 			d.Next = searchURL(c, q.Page+1)
 		}
 	case complaints.KindInvalid:
