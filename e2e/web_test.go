@@ -152,7 +152,7 @@ func wantContains(t testing.TB, what, body string, want ...string) {
 	}
 }
 
-var sentPath = regexp.MustCompile(`^/lapor/terkirim/(ADU-[0-9A-Z]{4}-[0-9A-Z]{4})$`)
+var sentPath = regexp.MustCompile(`^/lapor/terkirim/(ADU-[0-9A-Z]{4}-[0-9A-Z]{4})(?:\?t=[A-Za-z0-9_-]+)?$`)
 
 // sentCode checks a successful submission (303 to the result page) and returns its code.
 func sentCode(t testing.TB, r response) string {
