@@ -169,11 +169,16 @@ func seedReport(t *testing.T) map[string]string {
 	// received 1h, awaiting_info 24h, received 1h.
 	f := web("mamuju", "binanga")
 	step(t, "admin", f, "request_info", map[string]any{"question": "Dusun mana tepatnya?"}, domain.StatusAwaitingInfo)
+	// The complainant left no contact: the workflow notes that the question reached nobody
+	// (question_held) before they answer on the web.
+	if !eventually(15*time.Second, func() bool { return view(t, "admin", f).last().Action == "question_held" }) {
+		t.Fatalf("no question_held for %s", f)
+	}
 	if r := do(t, "POST", "/api/v1/complaints/"+f+"/info", "", map[string]any{"text": "Dusun Bambu, dekat masjid."}, nil); r.Status != http.StatusOK {
 		t.Fatalf("info reply: %s", r)
 	}
 	triage(t, f, "logistik", "kesehatan")
-	backdate(t, f, march(11, 8), 0, 1, 25, 26)
+	backdate(t, f, march(11, 8), 0, 1, 1, 25, 26)
 	codes["F"] = f
 
 	// G: answered privately and closed by the admin, on time. Visits: received 1h,
