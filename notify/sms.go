@@ -62,14 +62,9 @@ func (s *SMSSender) Send(ctx context.Context, n Notification) error {
 // SendReceipt delivers n and says how: Via "sms", Ref the gateway's message id when its
 // answer has one ("id" or "message_id").
 func (s *SMSSender) SendReceipt(ctx context.Context, n Notification) (Receipt, error) {
-	lg := s.Logger
-	if lg == nil {
-		lg = slog.Default()
-	}
-	to := domain.NormalizePhone(n.Address)
-	if to == "" {
-		lg.WarnContext(ctx, "sms: invalid phone number; not sent", "id", n.ID, "code", n.Code)
-		return Receipt{}, Permanent(errors.New("sms: invalid phone number"))
+	lg, to, err := smsRecipient(ctx, s.Logger, n)
+	if err != nil {
+		return Receipt{}, err
 	}
 	h := http.Header{}
 	if s.Config.APIKey != "" {
@@ -117,4 +112,19 @@ func gatewayRef(body []byte) string {
 		}
 	}
 	return ""
+}
+
+// smsRecipient is where every SMS sender starts: its logger (slog.Default() when nil) and
+// the number in international digits, or a permanent refusal of a number no gateway can
+// take (logged without it).
+func smsRecipient(ctx context.Context, logger *slog.Logger, n Notification) (*slog.Logger, string, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	to := domain.NormalizePhone(n.Address)
+	if to == "" {
+		logger.WarnContext(ctx, "sms: invalid phone number; not sent", "id", n.ID, "code", n.Code)
+		return logger, "", Permanent(errors.New("sms: invalid phone number"))
+	}
+	return logger, to, nil
 }

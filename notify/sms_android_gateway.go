@@ -6,15 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-
-	"aduan/domain"
 )
 
 // AndroidSMSConfig is how to reach SMS Gateway for Android (capcom6/android-sms-gateway,
@@ -88,14 +85,9 @@ func (s *AndroidSMSSender) Send(ctx context.Context, n Notification) error {
 
 // SendReceipt delivers n and says how: Via "sms:android", Ref the message's id.
 func (s *AndroidSMSSender) SendReceipt(ctx context.Context, n Notification) (Receipt, error) {
-	lg := s.Logger
-	if lg == nil {
-		lg = slog.Default()
-	}
-	to := domain.NormalizePhone(n.Address)
-	if to == "" {
-		lg.WarnContext(ctx, "sms: invalid phone number; not sent", "id", n.ID, "code", n.Code)
-		return Receipt{}, Permanent(errors.New("sms: invalid phone number"))
+	lg, to, err := smsRecipient(ctx, s.Logger, n)
+	if err != nil {
+		return Receipt{}, err
 	}
 	id := AndroidMessageID(n)
 	body := androidMessage{ID: id, TextMessage: androidTextMessage{Text: CutKeepingLink(n.Text, SMSMaxChars)},

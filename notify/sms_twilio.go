@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,8 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"aduan/domain"
 )
 
 // TwilioSMSConfig is how to send SMS through Twilio Programmable Messaging.
@@ -77,14 +74,9 @@ func (s *TwilioSMSSender) Send(ctx context.Context, n Notification) error {
 
 // SendReceipt delivers n and says how: Via "sms:twilio", Ref the Message's SID.
 func (s *TwilioSMSSender) SendReceipt(ctx context.Context, n Notification) (Receipt, error) {
-	lg := s.Logger
-	if lg == nil {
-		lg = slog.Default()
-	}
-	to := domain.NormalizePhone(n.Address)
-	if to == "" {
-		lg.WarnContext(ctx, "sms: invalid phone number; not sent", "id", n.ID, "code", n.Code)
-		return Receipt{}, Permanent(errors.New("sms: invalid phone number"))
+	lg, to, err := smsRecipient(ctx, s.Logger, n)
+	if err != nil {
+		return Receipt{}, err
 	}
 	text := CutKeepingLink(n.Text, SMSMaxChars)
 	form := url.Values{"To": {"+" + to}, "Body": {text}}

@@ -1,4 +1,4 @@
-// Package respond holds what every JSON answer of Aduan shares: API.md's error body, the
+// Package respond holds what every answer of Aduan's doors shares: API.md's error body, the
 // mapping of the core's errors to HTTP statuses, and reading a JSON body within the limit.
 package respond
 
