@@ -1,11 +1,16 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test chaos build vet bench clean-data
+.PHONY: run test cluster chaos build vet bench clean-data
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# The production profile on this machine: Temporal server on PostgreSQL, Temporal UI,
+# two workers and two APIs behind nginx (docs/DEPLOY.md). The first run builds the server.
+cluster:
+	@bash scripts/cluster.sh
 
 # The long fault tests (kills, restarts, PostgreSQL down; ADUAN_CHAOS=1), about 2 minutes on 2 cores.
 chaos:

@@ -114,3 +114,64 @@ ensure_payload_keys() {
   fi
   export ADUAN_PAYLOAD_KEYS
 }
+
+# The Temporal server of the production profile (make cluster, the cluster tests): the
+# version the pinned CLI embeds, built with go install into a directory of its own under
+# $GOPATH/bin (its binaries are called `server` and `sql`), kept between runs like the CLI.
+TEMPORAL_SERVER_VERSION=v1.29.1
+TEMPORAL_UI_VERSION=v2.42.1
+
+# ensure_temporal_server sets TEMPORAL_SERVER_BIN and TEMPORAL_SQL_TOOL, building them when
+# missing (about 7 minutes the first time).
+ensure_temporal_server() {
+  local dir
+  dir="$(go env GOPATH)/bin/temporal-server-$TEMPORAL_SERVER_VERSION"
+  if [ ! -x "$dir/server" ] || [ ! -x "$dir/sql" ]; then
+    echo "==> installing Temporal server $TEMPORAL_SERVER_VERSION and its SQL tool (go install; about 7 minutes the first time)"
+    (cd /tmp && GOBIN="$dir" GOFLAGS=-mod=mod go install \
+      "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION")
+  fi
+  export TEMPORAL_SERVER_BIN="$dir/server" TEMPORAL_SQL_TOOL="$dir/sql"
+}
+
+# temporal_server_schema_dir prints the server module's PostgreSQL schema directory (in
+# the module cache, fetched when the cache was cleaned since the build).
+temporal_server_schema_dir() {
+  local mod
+  mod="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$mod/schema/postgresql/v12" ] || { echo "no PostgreSQL schema in $mod" >&2; return 1; }
+  printf '%s\n' "$mod/schema/postgresql/v12"
+}
+
+# ensure_temporal_ui sets TEMPORAL_UI_BIN to the Temporal Web UI server (the version the
+# pinned CLI embeds), building it when missing.
+ensure_temporal_ui() {
+  local dir
+  dir="$(go env GOPATH)/bin/temporal-ui-server-$TEMPORAL_UI_VERSION"
+  if [ ! -x "$dir/server" ]; then
+    echo "==> installing the Temporal UI server $TEMPORAL_UI_VERSION (go install)"
+    (cd /tmp && GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_VERSION")
+  fi
+  export TEMPORAL_UI_BIN="$dir/server"
+}
+
+# ensure_nginx sets NGINX_BIN to Debian's nginx (make cluster's reverse proxy), installing the
+# package when it is missing and we may (root, apt-get). The package's own service is
+# stopped: make cluster runs nginx with a configuration of its own.
+ensure_nginx() {
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "==> installing nginx (apt-get; make cluster's reverse proxy)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+      /usr/sbin/nginx -s stop 2>/dev/null || true
+    else
+      echo "no nginx and cannot install it (not root or no apt-get)" >&2; return 1
+    fi
+  fi
+  NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+  export NGINX_BIN
+}
