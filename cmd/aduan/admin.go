@@ -9,15 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/api/operatorservice/v1"
-	"go.temporal.io/api/serviceerror"
-
-	enumspb "go.temporal.io/api/enums/v1"
-
 	"aduan/accounts"
 	"aduan/config"
 	"aduan/domain"
 	"aduan/store"
+	"aduan/temporaladmin"
 	"aduan/workflows"
 )
 
@@ -201,29 +197,25 @@ func runToken(ctx context.Context, cfg config.Config, args []string) error {
 
 // runSetupTemporal registers the search attributes on a real cluster (the dev server
 // gets them as start flags). Attributes that exist already are left alone.
-func runSetupTemporal(ctx context.Context, cfg config.Config, _ []string) error {
+func runSetupTemporal(ctx context.Context, cfg config.Config, args []string) error {
+	fs := flag.NewFlagSet("setup-temporal", flag.ExitOnError)
+	retention := fs.Duration("retention", 30*24*time.Hour,
+		"how long Temporal keeps a closed complaint's history (used only when the namespace is created)")
+	_ = fs.Parse(args)
+	attrs, err := temporaladmin.ParseAttributes(workflows.SearchAttributeTypes)
+	if err != nil {
+		return err
+	}
 	tc, err := dialTemporal(cfg)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	attrs := map[string]enumspb.IndexedValueType{}
-	for _, spec := range workflows.SearchAttributeTypes {
-		name, typ, _ := strings.Cut(spec, "=")
-		attrs[name] = enumspb.IndexedValueType(enumspb.IndexedValueType_value["INDEXED_VALUE_TYPE_"+strings.ToUpper(typ)])
-	}
-	_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace: cfg.Temporal.Namespace, SearchAttributes: attrs,
-	})
-	var exists *serviceerror.AlreadyExists
-	if errors.As(err, &exists) {
-		fmt.Println("search attributes already registered")
-		return nil
-	}
+	rep, err := temporaladmin.Ensure(ctx, tc, cfg.Temporal.Namespace, *retention, attrs)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("registered %d search attributes in namespace %s\n", len(attrs), cfg.Temporal.Namespace)
+	fmt.Printf("namespace %s: %s\n", cfg.Temporal.Namespace, rep)
 	return nil
 }
 
