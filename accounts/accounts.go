@@ -135,11 +135,14 @@ func (s *Service) Login(ctx context.Context, username, password, otp, addr, prev
 		return "", Session{}, &Error{Kind: KindLocked, Message: msgLocked, RetryAfter: until.Sub(now)}
 	}
 	fail := func(reason string, e *Error) (string, Session, error) {
-		ut, at = s.cfg.UserLimit.Fail(ut, now), s.cfg.AddrLimit.Fail(at, now)
-		if err := s.db.SaveThrottle(ctx, userKey, ut); err != nil {
+		// Counted by PostgreSQL in one statement (Limit.Fail's rule): failures at the same
+		// moment, on this API process or another, are each counted.
+		var err error
+		u, a := s.cfg.UserLimit, s.cfg.AddrLimit
+		if ut, err = s.db.FailThrottle(ctx, userKey, now, u.Max, u.Window, u.Lock); err != nil {
 			return "", Session{}, unavailable(err)
 		}
-		if err := s.db.SaveThrottle(ctx, addrKey, at); err != nil {
+		if at, err = s.db.FailThrottle(ctx, addrKey, now, a.Max, a.Window, a.Lock); err != nil {
 			return "", Session{}, unavailable(err)
 		}
 		slog.Warn("staff login failed", "username", username, "addr", addr, "reason", reason,

@@ -24,7 +24,9 @@ func (l Limit) Locked(t store.Throttle, now time.Time) (time.Time, bool) {
 }
 
 // Fail counts one more failure at now: a lock that is over, or a window that has passed,
-// starts the count again; the Max-th failure locks the key for Lock.
+// starts the count again; the Max-th failure locks the key for Lock. Login counts with
+// store.FailThrottle, the same rule in one PostgreSQL statement, so that failures at the
+// same moment on several API replicas are each counted; this is its reference.
 func (l Limit) Fail(t store.Throttle, now time.Time) store.Throttle {
 	if t.LockedUntil.Valid && !now.Before(t.LockedUntil.Time) {
 		t = store.Throttle{}

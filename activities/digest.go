@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"aduan/domain"
+	"aduan/drain"
 	"aduan/notify"
 	"aduan/store"
 )
@@ -20,16 +21,17 @@ import (
 // sendDigests sends the digests due by now, one message per officer, and returns how
 // many rows it handled.
 func (n *Notifier) sendDigests(ctx context.Context, now time.Time, limit int) (int, error) {
-	rows, err := n.DB.ClaimDigests(ctx, now, looseHold, limit)
+	token := store.NewClaimToken()
+	rows, err := n.DB.ClaimDigests(ctx, now, token, looseHold, limit)
 	if err != nil {
 		return 0, err
 	}
-	for start := 0; start < len(rows); {
+	for start := 0; start < len(rows) && !drain.Stopping(ctx); {
 		end := start + 1
 		for end < len(rows) && rows[end].Recipient == rows[start].Recipient {
 			end++
 		}
-		if err := n.sendDigest(ctx, rows[start:end]); err != nil {
+		if err := n.sendDigest(ctx, token, rows[start:end]); err != nil {
 			return 0, err
 		}
 		start = end
@@ -39,8 +41,16 @@ func (n *Notifier) sendDigests(ctx context.Context, now time.Time, limit int) (i
 
 // sendDigest sends one officer's reminders as one message, on the channel and address of
 // the newest (the officer may have changed them since the first), and records the
-// outcome on every row.
-func (n *Notifier) sendDigest(ctx context.Context, rows []store.Notification) error {
+// outcome on every row. It claims the rows for the send first, all of them or none (see
+// SendLoose): rows another worker took once the batch's hold passed are its to send.
+func (n *Notifier) sendDigest(ctx context.Context, token string, rows []store.Notification) error {
+	rowIDs := make([]int64, len(rows))
+	for i, r := range rows {
+		rowIDs[i] = r.ID
+	}
+	if ok, err := n.DB.ClaimNotifications(ctx, rowIDs, token, n.now(), sendHold); err != nil || !ok {
+		return err
+	}
 	last := rows[len(rows)-1]
 	texts, codes, ids := make([]string, len(rows)), make([]string, 0, len(rows)), make([]string, len(rows))
 	for i, r := range rows {
@@ -59,7 +69,7 @@ func (n *Notifier) sendDigest(ctx context.Context, rows []store.Notification) er
 		return err
 	}
 	msg.Template, msg.Text = "digest.staff", set.Digest(texts, n.BaseURL)
-	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	receipt, sendErr := n.Senders.Deliver(sctx, msg)
 	cancel()
 	for _, r := range rows {

@@ -6,14 +6,20 @@ import (
 	"time"
 
 	"aduan/domain"
+	"aduan/drain"
 	"aduan/notify"
+	"aduan/store"
 )
 
 // The outbox rows the worker sends outside any workflow: automatic replies to messages
 // that opened nothing, resends of messages a provider reported failed, rows held for
 // office hours once their time has come, and the officers' daily digests.
 
-// looseHold is how long a worker holds the rows it took before another may try them.
+// looseHold is how long a worker holds a batch it took before another may take the rows
+// it has not reached yet. Each row is claimed again for sendHold right before its send
+// (store.ClaimNotifications), so a batch slower than looseHold (a slow provider) loses
+// its last rows to another worker rather than sending them twice. A failed row stays
+// held for the rest of its sendHold: that is its wait before the next try.
 const looseHold = time.Minute
 
 // SendLoose sends one batch of the officers' digests that are due, and one of automatic
@@ -25,12 +31,23 @@ func (n *Notifier) SendLoose(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := n.DB.ClaimLoose(ctx, now, looseHold, limit)
+	token := store.NewClaimToken()
+	rows, err := n.DB.ClaimLoose(ctx, now, token, looseHold, limit)
 	if err != nil {
 		return 0, err
 	}
 	for _, row := range rows {
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if drain.Stopping(ctx) {
+			break // the worker stops: the rows not reached wait for the batch's hold
+		}
+		ok, err := n.DB.ClaimNotifications(ctx, []int64{row.ID}, token, n.now(), sendHold)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			continue // the batch's hold passed and another worker took this row
+		}
+		sctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		receipt, sendErr := n.Senders.Deliver(sctx, outgoing(row))
 		cancel()
 		switch {
@@ -61,6 +78,9 @@ func (n *Notifier) ResendFailed(ctx context.Context, limit int) (int, error) {
 	sms := n.Senders.Configured(notify.ChannelSMS)
 	policy := n.policyOnce(ctx)
 	for _, row := range rows {
+		if drain.Stopping(ctx) {
+			break // the worker stops: the rest is read again by the next pass
+		}
 		next, mode := notify.Fallback(row.Channel, row.SentVia.String, sms)
 		var hold *time.Time
 		if n.QuietHours && next != "" && !domain.AnyHour(row.Kind, "") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"aduan/domain"
 	"aduan/notify"
+	"aduan/reqid"
 	"aduan/store"
 )
 
@@ -68,6 +68,7 @@ func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) (domain
 		return domain.NotifyOutcome{}, temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
 	}
 	logger := loggerOf(ctx)
+	logger.Debug("notify", "key", req.Key, "kind", req.Kind)
 	recipients, err := n.recipients(ctx, req)
 	if err != nil {
 		return domain.NotifyOutcome{}, err
@@ -399,13 +400,18 @@ func (n *Notifier) complainantTexts(ctx context.Context, req domain.NotifyReques
 	return nil
 }
 
-// deliver sends every unsent row of the occasion key.
+// deliver sends every unsent row of the occasion key. Each row is claimed right before
+// its send (store.ClaimNotifications, for sendHold): a row another attempt or worker has
+// in flight is left to it, and the activity fails with ErrInFlight so that Temporal tries
+// again once that send is over. A failed send lets go of its row at once, for the retry.
 func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string) error {
 	rows, err := n.DB.UnsentNotifications(ctx, key+"/")
 	if err != nil {
 		return fmt.Errorf("list unsent notifications: %w", err)
 	}
+	token := store.NewClaimToken() // this attempt's
 	var failed []string
+	inFlight := 0
 	for i, row := range rows {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -416,22 +422,36 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		if row.HoldUntil != nil {
 			continue // held for office hours or a digest: the worker's outbox sends it
 		}
+		ok, err := n.DB.ClaimNotifications(ctx, []int64{row.ID}, token, n.now(), sendHold)
+		if err != nil {
+			return fmt.Errorf("claim notification %d: %w", row.ID, err)
+		}
+		if !ok {
+			inFlight++ // sent meanwhile, or in flight elsewhere
+			continue
+		}
 		if activity.IsActivity(ctx) {
 			activity.RecordHeartbeat(ctx, i)
 		}
-		receipt, sendErr := n.Senders.Deliver(ctx, outgoing(row))
+		sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		receipt, sendErr := n.Senders.Deliver(sctx, outgoing(row))
+		cancel()
 		if sendErr == nil {
 			// sent_via records which sender took it: a WhatsApp or SMS row the log
 			// stand-in took (no provider configured) shows 'log', not a delivery.
 			if err := n.DB.MarkNotificationSent(ctx, row.ID, n.now(), receipt.Via, receipt.Ref); err != nil {
-				// Sent but not recorded: a retry sends it again (at least once; an
-				// e-mail keeps its Message-ID, so the receiver can drop the copy).
+				// Sent but not recorded: once the claim has passed, a retry sends it
+				// again (at least once; an e-mail keeps its Message-ID, so the receiver
+				// can drop the copy).
 				return fmt.Errorf("record notification %d as sent: %w", row.ID, err)
 			}
 			continue
 		}
 		if err := n.DB.MarkNotificationFailed(ctx, row.ID, truncate(sendErr.Error(), 1000)); err != nil {
 			return fmt.Errorf("record failed notification %d: %w", row.ID, err)
+		}
+		if err := n.DB.ReleaseNotification(ctx, row.ID, token); err != nil {
+			return fmt.Errorf("release failed notification %d: %w", row.ID, err)
 		}
 		// The error may quote the address: it stays in notifications.last_error.
 		if notify.IsPermanent(sendErr) {
@@ -447,6 +467,10 @@ func (n *Notifier) deliver(ctx context.Context, logger sdklog.Logger, key string
 		return fmt.Errorf("notify %s: %d of %d deliveries failed (notification ids %s; see notifications.last_error)",
 			key, len(failed), len(rows), strings.Join(failed, ", "))
 	}
+	if inFlight > 0 {
+		// Most often sent a moment ago by the other attempt; the retry's outcome reads it.
+		return fmt.Errorf("notify %s: %d of %d deliveries: %w", key, inFlight, len(rows), ErrInFlight)
+	}
 	return nil
 }
 
@@ -459,8 +483,12 @@ func truncate(s string, n int) string {
 
 // loggerOf is the activity's logger, or the process logger outside an activity.
 func loggerOf(ctx context.Context) sdklog.Logger {
+	// The process's logger (its format and level), with the request id the activity's
+	// header carried (package reqid) and which activity of which workflow this is.
+	l := reqid.Logger(ctx)
 	if activity.IsActivity(ctx) {
-		return activity.GetLogger(ctx)
+		info := activity.GetInfo(ctx)
+		l = l.With("activity", info.ActivityType.Name, "workflow_id", info.WorkflowExecution.ID, "attempt", info.Attempt)
 	}
-	return sdklog.NewStructuredLogger(slog.Default())
+	return sdklog.NewStructuredLogger(l)
 }

@@ -40,5 +40,9 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 		head := res.Stage.Head(domain.PlanPointsKept)
 		plan = &head
 	}
-	return res, a.DB.ApplyProjection(ctx, p, plan)
+	if err := a.DB.ApplyProjection(ctx, p, plan); err != nil {
+		return res, err
+	}
+	loggerOf(ctx).Debug("projection written", "code", p.State.Code, "seq", p.Seq, "action", p.Action)
+	return res, nil
 }

@@ -19,6 +19,8 @@ import (
 	"aduan/api/staffpages"
 	"aduan/api/webhooks"
 	"aduan/complaints"
+	"aduan/metrics"
+	"aduan/reqid"
 )
 
 // Options configure the server beyond the core.
@@ -34,6 +36,8 @@ type Options struct {
 	Staff staffpages.Config
 	// Codec is the Temporal UI's codec endpoint under /staf (none without a codec).
 	Codec codec.Config
+	// Metrics counts every request and serves GET /metrics (nil: neither).
+	Metrics *metrics.Metrics
 }
 
 // New builds the HTTP handler of every door over core.
@@ -44,8 +48,12 @@ func New(core *complaints.Service, opts Options) http.Handler {
 		slog.Error("bad trusted proxy list; trusting none", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
+	if opts.Metrics != nil {
+		r.Use(opts.Metrics.Middleware()) // first: a panic's 500 is counted too
+	}
+	r.Use(requestID)
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
-		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
+		slog.Error("panic in handler", "path", c.FullPath(), "err", err, reqid.LogKey, reqid.From(c.Request.Context()))
 		respond.Fail(c, http.StatusInternalServerError, respond.CodeInternal, "Terjadi kesalahan di server.", nil)
 	}))
 	r.Use(deadlines, accessLog, limitBody)
@@ -60,16 +68,19 @@ func New(core *complaints.Service, opts Options) http.Handler {
 	public.Register(r, core, pub)
 	staffpages.Register(r, core, opts.Staff)
 	codec.Register(r, opts.Codec, opts.Staff.Accounts)
+	if opts.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(opts.Metrics.Handler()))
+	}
 	return r
 }
 
-// accessLog logs method, route pattern, status and duration: never query strings or
-// bodies, which may carry personal data.
+// accessLog logs method, route pattern, status, duration and request id: never query
+// strings or bodies, which may carry personal data.
 func accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	slog.Info("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
-		"ms", time.Since(start).Milliseconds())
+		"ms", time.Since(start).Milliseconds(), reqid.LogKey, reqid.From(c.Request.Context()))
 }
 
 // limitBody refuses oversize bodies up front and caps what a handler can read.

@@ -195,7 +195,7 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 	if res.Created {
 		// The same plans, for the complaint as recorded (res.State carries their deadlines).
 		in.Case, in.StageSeq = res.State, res.State.Seq
-		s.starter.enqueue(in)
+		s.starter.enqueue(ctx, in)
 	}
 	out := IntakeResult{Code: res.Code, Created: res.Created}
 	if takenBy == nil && req.Channel == "web" {

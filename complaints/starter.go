@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
+	"aduan/reqid"
 	"aduan/store"
 	"aduan/workflows"
 )
@@ -40,10 +41,12 @@ type starter struct {
 	stopOnce sync.Once
 }
 
-// queued is a complaint waiting for its workflow, with when it was queued.
+// queued is a complaint waiting for its workflow, with when it was queued and the id of
+// the request that took it in (its start carries it to the workflow, package reqid).
 type queued struct {
-	in workflows.Input
-	at time.Time
+	in  workflows.Input
+	at  time.Time
+	rid string
 }
 
 const (
@@ -81,11 +84,12 @@ func (st *starter) Stop() {
 }
 
 // enqueue hands a committed complaint to the starter; a full queue leaves it to the relay.
-func (st *starter) enqueue(in workflows.Input) {
+// ctx is intake's, for its request id.
+func (st *starter) enqueue(ctx context.Context, in workflows.Input) {
 	now := time.Now()
 	st.lastIntake.Store(now.UnixNano())
 	select {
-	case st.queue <- queued{in: in, at: now}:
+	case st.queue <- queued{in: in, at: now, rid: reqid.From(ctx)}:
 	default:
 		slog.Info("start queue full; the relay will start the workflow", "code", in.Case.Code)
 	}
@@ -107,7 +111,7 @@ func (st *starter) run() {
 			case <-time.After(intakeQuiet / 2):
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), st.timeout)
+		ctx, cancel := context.WithTimeout(reqid.With(context.Background(), q.rid), st.timeout)
 		if err := st.start(ctx, q.in); err != nil {
 			slog.Warn("workflow start failed; the relay will start it", "code", q.in.Case.Code, "err", err)
 		}

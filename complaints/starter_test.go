@@ -26,7 +26,7 @@ func TestStarterStartsInBackground(t *testing.T) {
 	st.Start()
 	defer st.Stop()
 	t0 := time.Now()
-	st.enqueue(inputFor("ADU-AAAA-0001"))
+	st.enqueue(context.Background(), inputFor("ADU-AAAA-0001"))
 	if d := time.Since(t0); d > 10*time.Millisecond {
 		t.Errorf("enqueue took %s", d)
 	}
@@ -60,7 +60,7 @@ func TestStarterGivesWayToABurst(t *testing.T) {
 	defer st.Stop()
 	t0 := time.Now()
 	for time.Since(t0) < startAtLatest+500*time.Millisecond { // a burst longer than the limit
-		st.enqueue(inputFor("ADU-BURST-0001"))
+		st.enqueue(context.Background(), inputFor("ADU-BURST-0001"))
 		time.Sleep(10 * time.Millisecond)
 	}
 	mu.Lock()
@@ -87,7 +87,7 @@ func TestStarterFullQueueLeavesToRelay(t *testing.T) {
 	defer close(block) // before Stop, which waits for the start in progress
 	t0 := time.Now()
 	for i := 0; i < 5; i++ {
-		st.enqueue(inputFor("ADU-FULL-0001"))
+		st.enqueue(context.Background(), inputFor("ADU-FULL-0001"))
 	}
 	if d := time.Since(t0); d > 50*time.Millisecond {
 		t.Errorf("enqueue on a full queue blocked for %s", d)
@@ -104,7 +104,7 @@ func TestStarterStops(t *testing.T) {
 	})
 	st.Start()
 	st.Stop()
-	st.enqueue(inputFor("ADU-STOP-0001"))
+	st.enqueue(context.Background(), inputFor("ADU-STOP-0001"))
 	time.Sleep(startAtLatest / 4)
 	if n := calls.Load(); n != 0 {
 		t.Errorf("a stopped starter started %d workflows", n)

@@ -11,6 +11,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"net/mail"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"go.temporal.io/sdk/contrib/envconfig"
 
 	"aduan/keyring"
 )
@@ -33,6 +35,7 @@ type Config struct {
 	Temporal Temporal `group:"Temporal"`
 	HTTP     HTTP     `group:"HTTP API"`
 	Worker   Worker   `group:"Worker"`
+	Log      Log      `group:"Logs"`
 	WhatsApp WhatsApp `group:"WhatsApp"`
 	SMS      SMS      `group:"SMS"`
 	SMTP     SMTP     `group:"E-mail (SMTP)"`
@@ -42,6 +45,9 @@ type Config struct {
 
 	// fromEnv lists the variables set (not empty) in the environment it was read from.
 	fromEnv map[string]bool
+	// temporalProfile is the Temporal client's profile resolved from the SDK's file and
+	// variables (see resolveTemporal).
+	temporalProfile *envconfig.ClientConfigProfile
 }
 
 // Database is the PostgreSQL connection.
@@ -50,17 +56,33 @@ type Database struct {
 	URL string `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"`
 }
 
-// Temporal is the Temporal connection.
+// Temporal is the Temporal connection, configured the SDK's way (its envconfig
+// package): the same variables and profile file as the Temporal CLI, so one setting
+// serves both. The file's profile is read first; a variable overrides it. Load resolves
+// both into the client options that Config.TemporalClientOptions returns.
 type Temporal struct {
-	Address   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
-	Namespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	// Address and Namespace default to 127.0.0.1:7233 and "default" when neither a
+	// variable nor the profile sets them.
+	Address   string `env:"TEMPORAL_ADDRESS"`
+	Namespace string `env:"TEMPORAL_NAMESPACE"`
 	// TaskQueue is where the complaint workflows and their activities run.
 	TaskQueue string `env:"ADUAN_TASK_QUEUE" envDefault:"aduan"`
-	// APIKey (Temporal Cloud) turns on TLS.
+	// APIKey (Temporal Cloud) turns on TLS unless TEMPORAL_TLS=false.
 	APIKey string `env:"TEMPORAL_API_KEY" secret:"true"`
-	// TLSCert and TLSKey are the files of a client certificate for mTLS (both or neither).
-	TLSCert string `env:"TEMPORAL_TLS_CERT"`
-	TLSKey  string `env:"TEMPORAL_TLS_KEY"`
+	// TLS forces TLS on (true) or off (false); unset: on with an API key or any TLS file.
+	TLS string `env:"TEMPORAL_TLS"`
+	// TLSClientCertPath and TLSClientKeyPath are a client certificate for mTLS (both or neither).
+	TLSClientCertPath string `env:"TEMPORAL_TLS_CLIENT_CERT_PATH"`
+	TLSClientKeyPath  string `env:"TEMPORAL_TLS_CLIENT_KEY_PATH"`
+	// TLSServerCACertPath is the CA that signed the server's certificate (a private CA).
+	TLSServerCACertPath string `env:"TEMPORAL_TLS_SERVER_CA_CERT_PATH"`
+	// TLSServerName is the name expected in the server's certificate (SNI), when it
+	// differs from the address's host.
+	TLSServerName string `env:"TEMPORAL_TLS_SERVER_NAME"`
+	// ConfigFile is the SDK's TOML profile file (default
+	// ~/.config/temporalio/temporal.toml, read only when it exists); Profile picks one.
+	ConfigFile string `env:"TEMPORAL_CONFIG_FILE"`
+	Profile    string `env:"TEMPORAL_PROFILE"`
 	// UIURL is the Temporal Web UI the staff console's board links to.
 	UIURL string `env:"TEMPORAL_UI_URL" envDefault:"http://localhost:8233"`
 }
@@ -97,6 +119,44 @@ type Worker struct {
 	// office hours of the SLA policy's calendar until the next opening (but the
 	// acknowledgement, the automatic replies and an urgent complaint's escalations).
 	QuietHours bool `env:"ADUAN_QUIET_HOURS" envDefault:"true"`
+	// StopTimeout is how long a stopping worker waits for the activities it runs and the
+	// items its loops hold (an acknowledgement being sent) to finish before it gives
+	// them up; what it gives up is taken again by another worker (activities by
+	// Temporal's retry, loop items once their lease has passed).
+	StopTimeout time.Duration `env:"ADUAN_WORKER_STOP_TIMEOUT" envDefault:"30s"`
+	// Addr is where the worker serves /metrics (Prometheus), /healthz and /readyz; by
+	// default only on this machine. Each worker on one machine needs its own.
+	Addr string `env:"ADUAN_WORKER_ADDR" envDefault:"127.0.0.1:8090"`
+	// Deployment opts the worker into Temporal's Worker Deployments under this name
+	// (README "Upgrades and worker versioning"); empty: an unversioned worker. BuildID
+	// is its version; empty: the binary's own (the VCS revision it was built from).
+	Deployment string `env:"ADUAN_WORKER_DEPLOYMENT"`
+	BuildID    string `env:"ADUAN_BUILD_ID"`
+}
+
+// Log is how the processes log (to standard error).
+type Log struct {
+	// Format is text (key=value lines, for a terminal) or json (one object a line, for a
+	// log collector).
+	Format string `env:"ADUAN_LOG_FORMAT" envDefault:"text"`
+	// Level is the least severity logged: debug, info, warn or error. At debug every
+	// step of an action (projection, notifications) logs a line with its request_id.
+	Level string `env:"ADUAN_LOG_LEVEL" envDefault:"info"`
+}
+
+// Log formats (Log.Format).
+const (
+	LogText = "text"
+	LogJSON = "json"
+)
+
+// SlogLevel is Level as slog's (info for a value Parse would refuse).
+func (l Log) SlogLevel() slog.Level {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(l.Level)); err != nil {
+		return slog.LevelInfo
+	}
+	return lv
 }
 
 // WhatsApp is the WhatsApp Business Cloud API: its webhook (messages in) and the sender
@@ -265,6 +325,7 @@ func Parse(environ map[string]string) (Config, error) {
 	c.normalise()
 	v := validator{bad: bad, set: c.fromEnv}
 	c.validate(&v)
+	c.resolveTemporal(m, &v)
 	if probs = append(probs, v.probs...); len(probs) > 0 {
 		return c, &Error{Problems: probs}
 	}
@@ -309,6 +370,9 @@ func explain(err error, group reflect.Type, m map[string]string) []Problem {
 
 // notA says what a value that did not parse as t is not.
 func notA(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Duration]() {
+		return "is not a duration (such as 30s or 2m)"
+	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -428,7 +492,7 @@ func (c Config) validate(v *validator) {
 	if !strings.Contains(t.Address, "://") { // a gRPC target such as dns:///host:port is left to the SDK
 		v.hostPort("TEMPORAL_ADDRESS", t.Address)
 	}
-	v.pair("TEMPORAL_TLS_CERT", t.TLSCert, "TEMPORAL_TLS_KEY", t.TLSKey)
+	v.pair("TEMPORAL_TLS_CLIENT_CERT_PATH", t.TLSClientCertPath, "TEMPORAL_TLS_CLIENT_KEY_PATH", t.TLSClientKeyPath)
 
 	h := c.HTTP
 	if _, _, err := net.SplitHostPort(h.Addr); err != nil {
@@ -452,6 +516,25 @@ func (c Config) validate(v *validator) {
 	}
 
 	v.positive("ADUAN_STICKY_CACHE", c.Worker.StickyCache > 0, c.Worker.StickyCache)
+	v.positive("ADUAN_WORKER_STOP_TIMEOUT", c.Worker.StopTimeout > 0, c.Worker.StopTimeout)
+	// Temporal refuses a deployment name with a dot; neither may hold spaces or slashes.
+	if d := c.Worker.Deployment; len(d) > 255 || strings.ContainsAny(d, " \t\n/.") {
+		v.add("ADUAN_WORKER_DEPLOYMENT", "%q is not a name (up to 255 characters, no spaces, slashes or dots)", d)
+	}
+	if b := c.Worker.BuildID; len(b) > 255 || strings.ContainsAny(b, " \t\n/") {
+		v.add("ADUAN_BUILD_ID", "%q is not a build id (up to 255 characters, no spaces or slashes)", b)
+	}
+	if _, _, err := net.SplitHostPort(c.Worker.Addr); err != nil {
+		v.add("ADUAN_WORKER_ADDR", "%q is not [host]:port", c.Worker.Addr)
+	}
+	if f := c.Log.Format; f != LogText && f != LogJSON {
+		v.add("ADUAN_LOG_FORMAT", "%q is not text or json", f)
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		v.add("ADUAN_LOG_LEVEL", "%q is not debug, info, warn or error", c.Log.Level)
+	}
 
 	wa := c.WhatsApp
 	v.pair("ADUAN_WA_PHONE_NUMBER_ID", wa.PhoneNumberID, "ADUAN_WA_TOKEN", wa.Token)

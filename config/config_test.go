@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDefaults: with nothing set, the defaults README "Configuration" promises.
@@ -18,14 +19,20 @@ func TestDefaults(t *testing.T) {
 		Database: Database{URL: "postgres://postgres@127.0.0.1:5432/aduan?sslmode=disable"},
 		Temporal: Temporal{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "aduan", UIURL: "http://localhost:8233"},
 		HTTP:     HTTP{Addr: ":8080", PublicURL: "http://localhost:8080", IntakePerMinute: 20, IntakeBurst: 10},
-		Worker:   Worker{StickyCache: 1000, QuietHours: true},
+		Worker:   Worker{StickyCache: 1000, QuietHours: true, StopTimeout: 30 * time.Second, Addr: "127.0.0.1:8090"},
+		Log:      Log{Format: "text", Level: "info"},
 		WhatsApp: WhatsApp{APIBase: "https://graph.facebook.com/v21.0", TemplateUpdate: "aduan_pembaruan", TemplateLanguage: "id"},
 		SMS:      SMS{Provider: "generic", TwilioAPIBase: "https://api.twilio.com"},
 		SMTP:     SMTP{From: "aduan@localhost"},
 		fromEnv:  map[string]bool{},
 	}
-	if !reflect.DeepEqual(c, want) {
-		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
+	if c.temporalProfile == nil {
+		t.Errorf("the Temporal client's profile was not resolved")
+	}
+	got := c
+	got.temporalProfile = nil // compared in TestTemporalDefaults
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("defaults\n got %+v\nwant %+v", got, want)
 	}
 	if c.WhatsApp.SenderOn() {
 		t.Errorf("WhatsApp sender on without settings")
@@ -119,6 +126,12 @@ func TestBad(t *testing.T) {
 		{map[string]string{"ADUAN_INTAKE_BURST": "2.5"}, `ADUAN_INTAKE_BURST: "2.5" is not a whole number`},
 		{map[string]string{"ADUAN_STICKY_CACHE": "lots"}, `ADUAN_STICKY_CACHE: "lots" is not a whole number`},
 		{map[string]string{"ADUAN_STICKY_CACHE": "0"}, `ADUAN_STICKY_CACHE: 0 must be more than 0`},
+		{map[string]string{"ADUAN_WORKER_STOP_TIMEOUT": "30"}, `ADUAN_WORKER_STOP_TIMEOUT: "30" is not a duration (such as 30s or 2m)`},
+		{map[string]string{"ADUAN_WORKER_STOP_TIMEOUT": "0s"}, `ADUAN_WORKER_STOP_TIMEOUT: 0s must be more than 0`},
+		{map[string]string{"ADUAN_WORKER_STOP_TIMEOUT": "-5s"}, `ADUAN_WORKER_STOP_TIMEOUT: -5s must be more than 0`},
+		{map[string]string{"ADUAN_LOG_FORMAT": "logfmt"}, `ADUAN_LOG_FORMAT: "logfmt" is not text or json`},
+		{map[string]string{"ADUAN_LOG_LEVEL": "verbose"}, `ADUAN_LOG_LEVEL: "verbose" is not debug, info, warn or error`},
+		{map[string]string{"ADUAN_LOG_LEVEL": "info+2"}, `ADUAN_LOG_LEVEL: "info+2" is not debug`},
 		{map[string]string{"ADUAN_INTAKE_PER_MINUTE": "-1"}, `ADUAN_INTAKE_PER_MINUTE: -1 must be more than 0`},
 		{map[string]string{"ADUAN_INTAKE_PER_MINUTE": "NaN"}, `ADUAN_INTAKE_PER_MINUTE: NaN must be more than 0`},
 		{map[string]string{"ADUAN_WP_URL": "https://x", "ADUAN_WP_USER": "u", "ADUAN_WP_APP_PASSWORD": "p", "ADUAN_WP_CATEGORY_ID": "berita"},
@@ -129,6 +142,7 @@ func TestBad(t *testing.T) {
 		{map[string]string{"ADUAN_WA_API_BASE": "graph.facebook.com"}, `ADUAN_WA_API_BASE: "graph.facebook.com" is not an http`},
 		{map[string]string{"ADUAN_SMS_GATEWAY_URL": "http://[::1"}, `ADUAN_SMS_GATEWAY_URL: "http://[::1" is not an http`},
 		{map[string]string{"ADUAN_HTTP_ADDR": "8080"}, `ADUAN_HTTP_ADDR: "8080" is not [host]:port`},
+		{map[string]string{"ADUAN_WORKER_ADDR": "8090"}, `ADUAN_WORKER_ADDR: "8090" is not [host]:port`},
 		{map[string]string{"TEMPORAL_ADDRESS": "temporal.example"}, `TEMPORAL_ADDRESS: "temporal.example" is not host:port`},
 		{map[string]string{"ADUAN_SMTP_ADDR": "mail:25", "ADUAN_SMTP_FROM": "not an address"}, `ADUAN_SMTP_FROM: "not an address" is not an e-mail address`},
 		{map[string]string{"ADUAN_TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, `ADUAN_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR`},
@@ -172,7 +186,7 @@ func TestHalfConfigured(t *testing.T) {
 		{map[string]string{"ADUAN_SMS_API_KEY": "k"}, "ADUAN_SMS_API_KEY: is set, but ADUAN_SMS_GATEWAY_URL is not"},
 		{map[string]string{"ADUAN_SMTP_PASSWORD": "p", "ADUAN_SMTP_USER": "u"}, "ADUAN_SMTP_USER: is set, but ADUAN_SMTP_ADDR is not"},
 		{map[string]string{"ADUAN_SMTP_ADDR": "mail:587", "ADUAN_SMTP_USER": "u"}, "ADUAN_SMTP_PASSWORD: not set, but ADUAN_SMTP_USER is; set both or neither"},
-		{map[string]string{"TEMPORAL_TLS_CERT": "c.pem"}, "TEMPORAL_TLS_KEY: not set, but TEMPORAL_TLS_CERT is; set both or neither"},
+		{map[string]string{"TEMPORAL_TLS_CLIENT_CERT_PATH": "c.pem"}, "TEMPORAL_TLS_CLIENT_KEY_PATH: not set, but TEMPORAL_TLS_CLIENT_CERT_PATH is; set both or neither"},
 	} {
 		probs := problems(t, tc.env)
 		if len(probs) == 0 || probs[0].String() != tc.want {
@@ -186,7 +200,7 @@ func TestHalfConfigured(t *testing.T) {
 		"ADUAN_SMTP_ADDR": "mail.example:587", "ADUAN_SMTP_FROM": "Aduan <aduan@example.go.id>", "ADUAN_SMTP_USER": "u", "ADUAN_SMTP_PASSWORD": "p",
 		"ADUAN_PUBLISH_WEBHOOK_URL": "https://hooks.example/aduan", "ADUAN_PUBLISH_WEBHOOK_SECRET": "s",
 		"ADUAN_WP_URL": "https://x", "ADUAN_WP_USER": "u", "ADUAN_WP_APP_PASSWORD": "p",
-		"TEMPORAL_TLS_CERT": "c.pem", "TEMPORAL_TLS_KEY": "k.pem", "TEMPORAL_API_KEY": "key",
+		"TEMPORAL_API_KEY": "key",
 	}); probs != nil {
 		t.Errorf("whole providers: %q", probs)
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Masked stands in for a secret's value in Write.
@@ -116,6 +117,9 @@ func (c Config) Write(w io.Writer) error {
 
 // format spells v as its variable would ("" for a zero number or an empty list).
 func format(v reflect.Value, sep string) string {
+	if d, ok := v.Interface().(time.Duration); ok {
+		return d.String()
+	}
 	switch v.Kind() {
 	case reflect.String:
 		return v.String()

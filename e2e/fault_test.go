@@ -88,9 +88,7 @@ func testWorkerKill(t *testing.T, bin string) {
 	start := time.Now()
 	db, toks := freshDatabase(t)
 	dbURL := databaseURL(t, db)
-	hostPort := freePort(t)
-	server := ownDevServer(t, hostPort, "")
-	t.Cleanup(func() { _ = server.Stop() })
+	hostPort := ownTemporal(t, false).hostPort
 	c := dialTemporal(t, hostPort)
 	tq := "aduan-fault-" + randomHex(4)
 	w := startWorkerProc(t, "worker", bin, dbURL, hostPort, tq)
@@ -122,11 +120,8 @@ func testTemporalRestart(t *testing.T) {
 	n := pick(20, 100)
 	start := time.Now()
 	db, toks := freshDatabase(t)
-	hostPort := freePort(t)
-	dbFile := filepath.Join(t.TempDir(), "temporal.db")
-	server := ownDevServer(t, hostPort, dbFile)
-	t.Cleanup(func() { _ = server.Stop() })
-	c := dialTemporal(t, hostPort)
+	server := ownTemporal(t, true)
+	c := dialTemporal(t, server.hostPort)
 	tq := "aduan-fault-" + randomHex(4)
 	w := worker.New(c, db, tq, nil)
 	if err := w.Start(); err != nil {
@@ -144,12 +139,12 @@ func testTemporalRestart(t *testing.T) {
 	total := int64(n * len(happyPath))
 	if d.waitSent(total/3, run) {
 		time.Sleep(50 * time.Millisecond)
-		if err := server.Stop(); err != nil && !isInterruptExit(err) {
+		if err := server.Stop(); err != nil {
 			t.Fatalf("stop Temporal: %v", err)
 		}
 		t.Logf("stopped Temporal after %d actions sent (%s)", d.sent.Load(), time.Since(start).Round(time.Millisecond))
 		time.Sleep(pick(2*time.Second, 10*time.Second))
-		server = ownDevServer(t, hostPort, dbFile)
+		server.Start()
 		t.Logf("Temporal is back (%s)", time.Since(start).Round(time.Millisecond))
 	}
 	codes := run.wait(t)
@@ -182,6 +177,17 @@ func testPostgresDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	tq := "aduan-fault-" + randomHex(4)
+	tc := tc
+	if clusterMode() {
+		// The production profile keeps Temporal's own databases on the same server, so the
+		// outage stops Temporal's persistence too.
+		cl, err := startCluster("127.0.0.1", pg.port, pg.url("postgres"), "temporal", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(cl.stop)
+		tc = dialTemporal(t, cl.hostPort)
+	}
 	w := worker.New(tc, db, tq, nil)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -260,9 +266,7 @@ func testTwoOfEach(t *testing.T, bin string) {
 	start := time.Now()
 	db, toks := freshDatabase(t)
 	dbURL := databaseURL(t, db)
-	hostPort := freePort(t)
-	server := ownDevServer(t, hostPort, "")
-	t.Cleanup(func() { _ = server.Stop() })
+	hostPort := ownTemporal(t, false).hostPort
 	c := dialTemporal(t, hostPort)
 	tq := "aduan-fault-" + randomHex(4)
 	w1 := startWorkerProc(t, "worker-1", bin, dbURL, hostPort, tq)

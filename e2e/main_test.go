@@ -19,7 +19,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 
 	"aduan/accounts"
 	"aduan/activities"
@@ -200,26 +199,15 @@ func run(m *testing.M) int {
 		return 1
 	}
 
-	// Temporal: a dev server on a free port, with Aduan's search attributes.
-	extra := devServerFlags(false) // in memory
-	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
-	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
-		ExistingPath:  cli,
-		LogLevel:      "error",
-		ExtraArgs:     extra,
-		ClientOptions: &client.Options{HostPort: "", Namespace: "default", Logger: quiet, DataConverter: e2eDataConverter},
-	})
-	scancel()
+	// Temporal: a dev server on a free port, with Aduan's search attributes; in cluster
+	// mode the production profile's server on databases of this run.
+	var stopTemporal func()
+	tc, devServerAddr, stopTemporal, err = startSharedTemporal(ctx, cli)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: start Temporal dev server:", err)
+		fmt.Fprintln(os.Stderr, "e2e: start Temporal:", err)
 		return 1
 	}
-	defer func() {
-		if err := server.Stop(); err != nil && !isInterruptExit(err) {
-			fmt.Fprintln(os.Stderr, "e2e: stop Temporal dev server:", err)
-		}
-	}()
-	tc = server.Client()
+	defer stopTemporal()
 	defer tc.Close()
 
 	// The worker, the relay and the acknowledger, as runWorkerUntil wires them.

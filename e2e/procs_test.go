@@ -145,6 +145,8 @@ func childEnv(dbURL, temporalAddr, taskQueue, httpAddr string) []string {
 		"TEMPORAL_NAMESPACE=default",
 		"ADUAN_TASK_QUEUE=" + taskQueue,
 		"ADUAN_HTTP_ADDR=" + httpAddr,
+		// Two workers on one machine: each its own port for /metrics.
+		"ADUAN_WORKER_ADDR=127.0.0.1:0",
 		"ADUAN_PUBLIC_URL=http://test",
 		"ADUAN_INTAKE_PER_MINUTE=60000",
 		"ADUAN_INTAKE_BURST=10000",

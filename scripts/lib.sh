@@ -65,6 +65,31 @@ ensure_chromium() {
   fi
 }
 
+# ensure_prometheus installs Debian's Prometheus when /usr/bin/prometheus or promtool is
+# missing and we may install packages (root, apt-get): promtool checks the alert rules
+# (deploy/prometheus) and the metrics test scrapes Aduan with a Prometheus of its own.
+# Only the binaries are used: the package's own service (which would listen on :9090) is
+# stopped and disabled right after the install. Quiet and idempotent.
+ensure_prometheus() {
+  [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Prometheus (apt-get; promtool and the metrics test)"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus \
+        >/dev/null 2> >(grep -v '^debconf: delaying' >&2); }; then
+      echo "==> installing Prometheus failed: the alert rules are not checked, the metrics test will not run" >&2
+      return 0
+    fi
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now prometheus >/dev/null 2>&1 || true
+    elif [ -x /etc/init.d/prometheus ]; then
+      /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    fi
+  else
+    echo "==> no /usr/bin/prometheus and cannot install it (not root or no apt-get): the alert rules are not checked, the metrics test will not run" >&2
+  fi
+}
+
 # ensure_axe installs axe-core (the accessibility checker the browser test runs in each staff
 # page) from the npm registry into .tools/ (ignored by git), pinned, and exports
 # ADUAN_AXE_JS. Without npm the check is skipped (or fails when integration is required).

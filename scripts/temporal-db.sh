@@ -17,8 +17,12 @@ user="${TEMPORAL_PG_USER:-temporal}"; password="${TEMPORAL_PG_PASSWORD:-temporal
 main_db="${TEMPORAL_PG_DB:-temporal}"; vis_db="${TEMPORAL_PG_VISIBILITY_DB:-temporal_visibility}"
 admin="${PG_ADMIN_URL:-postgres://postgres@$host:$port/postgres?sslmode=disable}"
 
-ensure_temporal_server
-schema="$(temporal_server_schema_dir)"
+# On a server without Go, set TEMPORAL_SQL_TOOL and TEMPORAL_SCHEMA_DIR (the server
+# module's schema/postgresql/v12, copied there; docs/DEPLOY.md).
+if [ -z "${TEMPORAL_SQL_TOOL:-}" ] || [ -z "${TEMPORAL_SCHEMA_DIR:-}" ]; then
+  ensure_temporal_server
+fi
+schema="${TEMPORAL_SCHEMA_DIR:-$(temporal_server_schema_dir)}"
 
 if [ "$admin" != none ]; then
   # Identifiers come from our own variables; refuse anything that is not a plain name.

@@ -8,6 +8,8 @@ source scripts/lib.sh
 ensure_temporal
 ensure_postgres
 ensure_chromium
+ensure_prometheus
+ensure_temporal_server
 ensure_axe
 ensure_go_tool staticcheck "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 ensure_go_tool workflowcheck "go.temporal.io/sdk/contrib/tools/workflowcheck@$WORKFLOWCHECK_VERSION"
@@ -28,9 +30,25 @@ if ! cmp -s go.mod /tmp/aduan-go.mod.$$ || ! cmp -s go.sum /tmp/aduan-go.sum.$$;
 fi
 rm -f /tmp/aduan-go.*.$$
 
+echo "==> promtool: the alert rules, their unit tests and the example Prometheus configuration"
+command -v promtool >/dev/null || { echo "no promtool (Debian's prometheus package; see ensure_prometheus)"; exit 1; }
+promtool check rules deploy/prometheus/alerts.yml
+promtool test rules deploy/prometheus/alerts_test.yml
+promtool check config deploy/prometheus/prometheus.yml
+
 echo "==> go test"
 export ADUAN_REQUIRE_INTEGRATION=1
 go test -count=1 -timeout 20m "$@" ./...
+
+# The production profile: the same lifecycle, SLA and fault tests (worker kill, Temporal
+# restart, PostgreSQL down, two of each) on the Temporal server on PostgreSQL that make
+# cluster runs, plus what only it has: the restore drill, setup-temporal, TLS.
+echo "==> the production profile: Temporal server $TEMPORAL_SERVER_VERSION on PostgreSQL (lifecycle, SLA, faults, restore drill)"
+cluster_tests='TestHappyPath|TestRequestInfoLoop|TestRejection|TestDeclineAndSendBack|TestReturnToAdmin|TestReassignExtendNote'
+cluster_tests+='|TestConcurrentConflictingActions|TestPartnerLateRemindedThenEscalated|TestOverdue|TestPublishedClosesAndArchives'
+cluster_tests+='|TestRelayStartsWorkflow|TestFault|TestRestoreDrill|TestSetupTemporal|TestTemporalOverTLS|TestClaimsTwoWorkers|TestWorkerVersioning'
+ADUAN_E2E_TEMPORAL=cluster TEMPORAL_SERVER_BIN="$TEMPORAL_SERVER_BIN" TEMPORAL_SQL_TOOL="$TEMPORAL_SQL_TOOL" \
+  go test -count=1 -timeout 15m -run "^($cluster_tests)\$" ./e2e/
 
 # A short fuzzing run of the webhook parsers and the public intake, form and feedback:
 # no panic, no 5xx on any input.

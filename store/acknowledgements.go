@@ -9,6 +9,8 @@ import (
 type PendingAck struct {
 	Code      string    `db:"code"`
 	CreatedAt time.Time `db:"created_at"`
+	// ClaimedUntil is when the claim that took it ends; it names the claim (ReleaseAcks).
+	ClaimedUntil time.Time `db:"ack_claimed_until"`
 }
 
 // ClaimAcks takes up to limit pending acknowledgements, oldest first, for hold: no other
@@ -19,8 +21,20 @@ func (db *DB) ClaimAcks(ctx context.Context, hold time.Duration, limit int) ([]P
 		WHERE code IN (SELECT code FROM complaints
 			WHERE ack_pending AND (ack_claimed_until IS NULL OR ack_claimed_until < now())
 			ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-		RETURNING code, created_at`, hold.Seconds(), limit)
+		RETURNING code, created_at, ack_claimed_until`, hold.Seconds(), limit)
 	return rows, err
+}
+
+// ReleaseAcks gives back claimed acknowledgements not sent (a worker stopping): the next
+// pass of any acknowledger takes them. One another worker claimed since is left to it.
+func (db *DB) ReleaseAcks(ctx context.Context, acks []PendingAck) error {
+	for _, a := range acks {
+		if _, err := db.ExecContext(ctx, `UPDATE complaints SET ack_claimed_until = NULL
+			WHERE code = $1 AND ack_pending AND ack_claimed_until = $2`, a.Code, a.ClaimedUntil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AckSent records that a complaint's acknowledgement went out (or never can).

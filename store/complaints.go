@@ -123,22 +123,6 @@ func (db *DB) MarkWorkflowStarted(ctx context.Context, code string) error {
 	return err
 }
 
-// UnstartedCases lists complaints whose workflow has not been started yet (Temporal was
-// unreachable at intake), oldest first, with the state to start them with.
-func (db *DB) UnstartedCases(ctx context.Context, olderThan time.Time, limit int) ([]domain.CaseState, error) {
-	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints
-		WHERE NOT workflow_started AND created_at < $1 ORDER BY created_at LIMIT $2`, olderThan, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]domain.CaseState, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.CaseState())
-	}
-	return out, nil
-}
-
 // ApplyProjection writes one event of the audit trail and the complaint's state after
 // it. It is idempotent: a retried projection neither duplicates the event nor lets an
 // older state overwrite a newer one. A projection of the same event again replaces what

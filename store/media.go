@@ -41,7 +41,11 @@ type PendingMedia struct {
 
 // ClaimMedia takes up to limit files of the given channels that are due, longest waiting
 // first, for hold: no other worker takes them until then (or until an outcome is
-// recorded with MediaStored, MediaRetry or MediaFailed).
+// recorded with MediaStored, MediaRetry or MediaFailed). hold must outlast a batch's
+// fetches (media.Fetcher: 5 min against a 2-minute bound on each file, the batch's files
+// fetched at once), so two workers never fetch one file at once; a fetch repeated after a
+// crash writes the same blob again, and the citizen's reply about a refused file is one
+// outbox row (its dedupe key), sent once.
 func (db *DB) ClaimMedia(ctx context.Context, channels []string, hold time.Duration, limit int) ([]PendingMedia, error) {
 	rows := []PendingMedia{}
 	err := db.SelectContext(ctx, &rows, `UPDATE message_media mm SET next_try_at = now() + make_interval(secs => $1)

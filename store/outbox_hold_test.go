@@ -70,30 +70,30 @@ func TestHeldRows(t *testing.T) {
 		t.Errorf("unheld row: hold %v mode %q", n.HoldUntil, n.Mode)
 	}
 
-	if got, err := db.ClaimLoose(ctx, morning.Add(-time.Second), time.Minute, 10); err != nil || len(got) != 0 {
+	if got, err := db.ClaimLoose(ctx, morning.Add(-time.Second), store.NewClaimToken(), time.Minute, 10); err != nil || len(got) != 0 {
 		t.Errorf("before its time: claimed %v %v", idsOf(got), err)
 	}
-	got, err := db.ClaimLoose(ctx, morning, time.Minute, 10)
+	got, err := db.ClaimLoose(ctx, morning, store.NewClaimToken(), time.Minute, 10)
 	if err != nil || len(got) != 1 || got[0].DedupeKey != "k/held" {
 		t.Fatalf("at its time: claimed %+v %v, want the held row alone", got, err)
 	}
-	if again, _ := db.ClaimLoose(ctx, morning.Add(30*time.Second), time.Minute, 10); len(again) != 0 {
+	if again, _ := db.ClaimLoose(ctx, morning.Add(30*time.Second), store.NewClaimToken(), time.Minute, 10); len(again) != 0 {
 		t.Errorf("claimed twice within the hold: %v", idsOf(again))
 	}
 	if err := db.MarkNotificationFailed(ctx, got[0].ID, "down"); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := db.ClaimLoose(ctx, morning.Add(2*time.Minute), time.Minute, 10); len(again) != 1 {
+	if again, _ := db.ClaimLoose(ctx, morning.Add(2*time.Minute), store.NewClaimToken(), time.Minute, 10); len(again) != 1 {
 		t.Errorf("a failed held row is not tried again after the claim: %v", idsOf(again))
 	}
-	if late, _ := db.ClaimLoose(ctx, morning.Add(49*time.Hour), time.Minute, 10); len(late) != 0 {
+	if late, _ := db.ClaimLoose(ctx, morning.Add(49*time.Hour), store.NewClaimToken(), time.Minute, 10); len(late) != 0 {
 		t.Errorf("two days after its time: claimed %v", idsOf(late))
 	}
 
-	if got, _ := db.ClaimDigests(ctx, morning.Add(-time.Second), time.Minute, 10); len(got) != 0 {
+	if got, _ := db.ClaimDigests(ctx, morning.Add(-time.Second), store.NewClaimToken(), time.Minute, 10); len(got) != 0 {
 		t.Errorf("digests before their time: %v", idsOf(got))
 	}
-	got, err = db.ClaimDigests(ctx, morning, time.Minute, 10)
+	got, err = db.ClaimDigests(ctx, morning, store.NewClaimToken(), time.Minute, 10)
 	var keys []string
 	for _, r := range got {
 		keys = append(keys, r.Recipient+":"+r.DedupeKey)
@@ -101,7 +101,7 @@ func TestHeldRows(t *testing.T) {
 	if err != nil || len(keys) != 3 || keys[0] != "pokja-a:k/digest-a1" || keys[1] != "pokja-b:k/digest-b1" || keys[2] != "pokja-b:k/digest-b2" {
 		t.Errorf("digests: %v %v, want by recipient, oldest first", keys, err)
 	}
-	if again, _ := db.ClaimDigests(ctx, morning.Add(time.Second), time.Minute, 10); len(again) != 0 {
+	if again, _ := db.ClaimDigests(ctx, morning.Add(time.Second), store.NewClaimToken(), time.Minute, 10); len(again) != 0 {
 		t.Errorf("digests claimed twice: %v", idsOf(again))
 	}
 
@@ -114,7 +114,7 @@ func TestHeldRows(t *testing.T) {
 	if err != nil || len(resend) != 1 || resend[0].HoldUntil == nil || !resend[0].HoldUntil.Equal(morning) {
 		t.Fatalf("resend: %+v %v", resend, err)
 	}
-	if got, _ := db.ClaimLoose(ctx, morning.Add(-time.Minute), time.Minute, 10); len(got) != 0 {
+	if got, _ := db.ClaimLoose(ctx, morning.Add(-time.Minute), store.NewClaimToken(), time.Minute, 10); len(got) != 0 {
 		t.Errorf("a held resend claimed before its time: %v", idsOf(got))
 	}
 }

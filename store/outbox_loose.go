@@ -14,35 +14,37 @@ import (
 const looseAttempts = 8
 
 // ClaimLoose takes up to limit unsent automatic replies, resends and held rows whose time
-// has come by now, oldest first, for hold: no other worker takes them until then (or
-// until they are marked). A row is left alone two days after it was written or, held,
-// after its time came (a long weekend's reminders still go on Monday). Digest rows are
-// ClaimDigests'.
-func (db *DB) ClaimLoose(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]Notification, error) {
+// has come by now, oldest first, for token until now+hold: no other worker takes them
+// until then (or until they are marked). Each is claimed again right before its send
+// (ClaimNotifications), which token may do however long the batch took. A row is left
+// alone two days after it was written or, held, after its time came (a long weekend's
+// reminders still go on Monday). Digest rows are ClaimDigests'.
+func (db *DB) ClaimLoose(ctx context.Context, now time.Time, token string, hold time.Duration, limit int) ([]Notification, error) {
 	rows := []Notification{}
-	err := db.SelectContext(ctx, &rows, `UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1)
+	err := db.SelectContext(ctx, &rows, `UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1), claimed_by = $5
 		WHERE id IN (SELECT id FROM notifications
 			WHERE sent_at IS NULL AND (kind = 'auto_reply' OR resend_of IS NOT NULL OR hold_until IS NOT NULL)
 				AND NOT digest AND channel <> 'callback' AND (hold_until IS NULL OR hold_until <= $4)
 				AND attempts < $3 AND coalesce(hold_until, created_at) > $4 - interval '2 days'
 				AND (claimed_until IS NULL OR claimed_until < $4)
 			ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-		RETURNING `+notificationColumns, hold.Seconds(), limit, looseAttempts, now)
+		RETURNING `+notificationColumns, hold.Seconds(), limit, looseAttempts, now, token)
 	return rows, err
 }
 
 // ClaimDigests takes up to limit unsent digest rows whose time has come by now, by
-// recipient and then oldest first, for hold, like ClaimLoose. One recipient's rows make
-// one message; a recipient cut off by the limit has the rest of theirs in the next batch.
-func (db *DB) ClaimDigests(ctx context.Context, now time.Time, hold time.Duration, limit int) ([]Notification, error) {
+// recipient and then oldest first, for token until now+hold, like ClaimLoose. One
+// recipient's rows make one message; a recipient cut off by the limit has the rest of
+// theirs in the next batch.
+func (db *DB) ClaimDigests(ctx context.Context, now time.Time, token string, hold time.Duration, limit int) ([]Notification, error) {
 	rows := []Notification{}
-	err := db.SelectContext(ctx, &rows, `WITH claimed AS (UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1)
+	err := db.SelectContext(ctx, &rows, `WITH claimed AS (UPDATE notifications SET claimed_until = $4 + make_interval(secs => $1), claimed_by = $5
 		WHERE id IN (SELECT id FROM notifications
 			WHERE sent_at IS NULL AND digest AND hold_until <= $4 AND attempts < $3
 				AND hold_until > $4 - interval '2 days' AND (claimed_until IS NULL OR claimed_until < $4)
 			ORDER BY recipient, id LIMIT $2 FOR UPDATE SKIP LOCKED)
 		RETURNING `+notificationColumns+`)
-		SELECT * FROM claimed ORDER BY recipient, id`, hold.Seconds(), limit, looseAttempts, now)
+		SELECT * FROM claimed ORDER BY recipient, id`, hold.Seconds(), limit, looseAttempts, now, token)
 	return rows, err
 }
 
@@ -54,7 +56,9 @@ func (db *DB) AbandonNotification(ctx context.Context, id int64, errText string)
 }
 
 // FailedToResend lists up to limit messages to complainants that a provider reported
-// failed and that were not tried another way yet, oldest first.
+// failed and that were not tried another way yet, oldest first. It claims nothing: two
+// workers may list the same row, and Resend writes its resend once (its dedupe key),
+// which the outbox then sends once (ClaimLoose).
 func (db *DB) FailedToResend(ctx context.Context, limit int) ([]Notification, error) {
 	rows := []Notification{}
 	err := db.SelectContext(ctx, &rows, `SELECT `+notificationColumns+` FROM notifications

@@ -12,6 +12,7 @@ import (
 
 	"aduan/activities"
 	"aduan/domain"
+	"aduan/drain"
 	"aduan/store"
 )
 
@@ -26,6 +27,9 @@ func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue
 	if n.DB == nil {
 		n.DB = db
 	}
+	// The loops stop taking work when ctx ends; what they hold has the stop timeout.
+	ctx, cancel := drain.Context(ctx, optionsOf(opts).stopTimeout)
+	defer cancel()
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() { defer wg.Done(); RunRelay(ctx, c, db, taskQueue, relayEvery) }()
@@ -35,8 +39,13 @@ func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue
 	wg.Wait()
 }
 
-// ackHold is how long a worker holds the acknowledgements it took before another may try.
-const ackHold = time.Minute
+// ackHold is how long a worker holds the acknowledgements it took before another may
+// take them. A batch (ackBatch) normally goes out well within it; when a slow provider
+// makes it last longer, another worker takes the rest, and the message of each is still
+// sent once: Notify claims the outbox row itself right before its send
+// (store.ClaimNotifications), and the worker that comes second finds it sent or in flight
+// (activities.ErrInFlight) and leaves it.
+const ackHold = 2 * time.Minute
 
 // RunAcknowledger sends, every interval until ctx ends, the acknowledgement of each new
 // complaint (its code and tracking link, on the complainant's channel) through n. It
@@ -48,7 +57,7 @@ func RunAcknowledger(ctx context.Context, n *activities.Notifier, interval time.
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-drain.Done(ctx):
 			return
 		case <-t.C:
 		}
@@ -58,7 +67,10 @@ func RunAcknowledger(ctx context.Context, n *activities.Notifier, interval time.
 	}
 }
 
-const ackBatch = 50
+// ackBatch is how many acknowledgements one claim takes: small enough that a batch goes
+// out within ackHold even at a few seconds a message, and that two workers share a
+// backlog rather than one taking it all.
+const ackBatch = 10
 
 // acknowledge sends one batch and returns its size. During a burst of intake it waits
 // (at most 2 s for any complaint): the complainants get their codes from the intake
@@ -72,22 +84,29 @@ func acknowledge(ctx context.Context, n *activities.Notifier) int {
 		}
 		return 0
 	}
-	for len(pending) > 0 {
+	for len(pending) > 0 && !drain.Stopping(ctx) {
 		busy, err := n.DB.IntakeBusy(ctx, 200*time.Millisecond, 2*time.Second)
 		if err != nil || !busy {
 			break
 		}
 		select {
-		case <-ctx.Done():
-			return 0
+		case <-drain.Done(ctx):
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	for _, p := range pending {
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	for i, p := range pending {
+		if drain.Stopping(ctx) {
+			releaseAcks(ctx, n.DB, pending[i:])
+			return 0
+		}
+		sctx, cancel := context.WithTimeout(ctx, time.Minute) // as the Notify activity's start-to-close
 		_, err := n.Notify(sctx, domain.NotifyRequest{Key: p.Code + "/ack", Code: p.Code, Kind: domain.NotifyAck,
 			Status: domain.StatusReceived, Due: p.CreatedAt})
 		cancel()
+		if errors.Is(err, activities.ErrInFlight) {
+			// Another worker took it once this batch's hold passed; it records it.
+			continue
+		}
 		var app *temporal.ApplicationError
 		if err != nil && !(errors.As(err, &app) && app.NonRetryable()) {
 			slog.Warn("acknowledger: delivery failed; will try again", "code", p.Code, "err", err)

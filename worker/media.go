@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"aduan/drain"
 	"aduan/media"
 	"aduan/notify"
 	"aduan/store"
@@ -15,7 +16,10 @@ import (
 type Option func(*background)
 
 type background struct {
-	media *media.Fetcher
+	media       *media.Fetcher
+	stopTimeout time.Duration
+	// deployment and buildID are the Worker Deployment version (WithDeployment).
+	deployment, buildID string
 }
 
 // WithWhatsAppMedia runs the media fetcher as RunBackground's third loop: the files of
@@ -86,11 +90,11 @@ func RunMediaFetcher(ctx context.Context, f *media.Fetcher, interval time.Durati
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-drain.Done(ctx):
 			return
 		case <-t.C:
 		}
-		for {
+		for !drain.Stopping(ctx) {
 			n, err := f.RunOnce(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -116,7 +120,7 @@ func waitUnconfigured(ctx context.Context, f *media.Fetcher) {
 			return
 		}
 		select {
-		case <-ctx.Done():
+		case <-drain.Done(ctx):
 			return
 		case <-t.C:
 		}

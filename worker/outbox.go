@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"aduan/activities"
+	"aduan/drain"
 )
 
 // RunOutbox sends, every interval until ctx ends, the outbox rows no workflow sends:
@@ -17,14 +18,14 @@ func RunOutbox(ctx context.Context, n *activities.Notifier, interval time.Durati
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-drain.Done(ctx):
 			return
 		case <-t.C:
 		}
 		if _, err := n.ResendFailed(ctx, 50); err != nil && ctx.Err() == nil {
 			slog.Warn("outbox: reading failed deliveries failed", "err", err)
 		}
-		for {
+		for !drain.Stopping(ctx) {
 			sent, err := n.SendLoose(ctx, 50)
 			if err != nil && ctx.Err() == nil {
 				slog.Warn("outbox: sending automatic replies failed", "err", err)

@@ -14,6 +14,7 @@ import (
 
 	"aduan/activities"
 	"aduan/domain"
+	"aduan/drain"
 	"aduan/store"
 	"aduan/workflows"
 )
@@ -28,8 +29,8 @@ func New(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier
 // NewWithPublisher is New with the PublishExternal activity's publisher p (nil: one
 // with no sites, which succeeds without pushing anything; its DB defaults to db).
 func NewWithPublisher(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier,
-	p *activities.Publisher) sdkworker.Worker {
-	w := sdkworker.New(c, taskQueue, Options())
+	p *activities.Publisher, opts ...Option) sdkworker.Worker {
+	w := sdkworker.New(c, taskQueue, optionsWith(opts))
 	if n == nil {
 		n = &activities.Notifier{}
 	}
@@ -83,6 +84,22 @@ func Register(r Registry, a *activities.Activities, n *activities.Notifier, p *a
 	r.RegisterActivityWithOptions(announce, activity.RegisterOptions{Name: domain.ActivityAnnounce})
 }
 
+// Relay claims: several workers run the relay, and each start is a request to a Temporal
+// server that may just have come back from an outage. A relay claims its batch
+// (store.ClaimUnstarted, FOR UPDATE SKIP LOCKED, for relayHold) so that two relays do not
+// both start one complaint; were they to (a claim that passed), Temporal still runs one
+// workflow: the start uses the complaint's workflow ID with USE_EXISTING, and starting
+// one that ran is not an error (workflows.Start). Marking it started is idempotent.
+const (
+	// relayBatch is how many complaints one claim takes.
+	relayBatch = 50
+	// relayStartTimeout bounds one start request.
+	relayStartTimeout = 10 * time.Second
+	// relayHold is how long a relay holds its batch. It stops starting once less than
+	// one start's time is left of it, and gives back the rest with what Temporal refused.
+	relayHold = 2 * time.Minute
+)
+
 // RunRelay starts, every interval, the workflows of complaints that intake recorded while
 // Temporal was unreachable, until ctx ends. Nothing reported is lost to an outage.
 func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue string, interval time.Duration) {
@@ -90,32 +107,59 @@ func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue stri
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-drain.Done(ctx):
 			return
 		case <-t.C:
 		}
-		cases, err := db.UnstartedCases(ctx, time.Now().Add(-interval), 100)
-		if err != nil {
+		relayOnce(ctx, c, db, taskQueue, interval)
+	}
+}
+
+// relayOnce claims one batch of unstarted complaints (recorded more than grace ago: the
+// API's starter is given that long) and starts their workflows.
+func relayOnce(ctx context.Context, c client.Client, db *store.DB, taskQueue string, grace time.Duration) {
+	claimed := time.Now()
+	claim, err := db.ClaimUnstarted(ctx, claimed.Add(-grace), relayHold, relayBatch)
+	if err != nil {
+		if ctx.Err() == nil {
 			slog.Warn("relay: listing unstarted complaints failed", "err", err)
-			continue
 		}
-		if len(cases) == 0 {
-			continue
+		return
+	}
+	if len(claim.Cases) == 0 {
+		return
+	}
+	giveBack := func(rest []domain.CaseState) {
+		codes := make([]string, len(rest))
+		for i, s := range rest {
+			codes[i] = s.Code
 		}
-		policy, err := db.CurrentSLAPolicy(ctx)
+		if err := db.ReleaseUnstarted(context.WithoutCancel(ctx), claim, codes); err != nil {
+			slog.Warn("relay: giving back unstarted complaints failed", "err", err)
+		}
+	}
+	policy, err := db.CurrentSLAPolicy(ctx)
+	if err != nil {
+		slog.Warn("relay: reading the deadline policy failed", "err", err)
+		giveBack(claim.Cases)
+		return
+	}
+	for i, s := range claim.Cases {
+		if time.Since(claimed) > relayHold-relayStartTimeout || drain.Stopping(ctx) {
+			giveBack(claim.Cases[i:])
+			return
+		}
+		sctx, cancel := context.WithTimeout(ctx, relayStartTimeout)
+		err := workflows.Start(sctx, c, taskQueue, workflows.NewInput(s, policy, nil))
+		cancel()
 		if err != nil {
-			slog.Warn("relay: reading the deadline policy failed", "err", err)
-			continue
+			slog.Warn("relay: start failed; will retry", "code", s.Code, "err", err)
+			giveBack(claim.Cases[i:])
+			return
 		}
-		for _, s := range cases {
-			if err := workflows.Start(ctx, c, taskQueue, workflows.NewInput(s, policy, nil)); err != nil {
-				slog.Warn("relay: start failed; will retry", "code", s.Code, "err", err)
-				break
-			}
-			if err := db.MarkWorkflowStarted(ctx, s.Code); err != nil {
-				slog.Warn("relay: marking started failed", "code", s.Code, "err", err)
-			}
-			slog.Info("relay: started complaint workflow", "code", s.Code)
+		if err := db.MarkWorkflowStarted(ctx, s.Code); err != nil {
+			slog.Warn("relay: marking started failed", "code", s.Code, "err", err)
 		}
+		slog.Info("relay: started complaint workflow", "code", s.Code)
 	}
 }

@@ -55,6 +55,10 @@ type complaint struct {
 // business: the worker's acknowledger sends it from PostgreSQL (worker.RunAcknowledger),
 // so that it goes out even while Temporal is down.
 func Complaint(ctx workflow.Context, in Input) (domain.CaseState, error) {
+	// What the workflow does on its own (its timers' reminders and escalations) was asked
+	// for by no request: it runs without the start's request id. Each Update's handler
+	// has its own request's (package reqid).
+	ctx = workflow.WithValue(ctx, domain.RequestIDKey{}, "")
 	w := &complaint{state: in.Case, sla: in.SLA, stageSeq: in.StageSeq}
 	if in.Stage != nil {
 		w.stage = *in.Stage

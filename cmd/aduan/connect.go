@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
-	"os"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 
 	"aduan/api/codec"
 	"aduan/config"
@@ -39,34 +36,32 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 }
 
 // dialTemporal connects to the Temporal frontend. TEMPORAL_API_KEY (Temporal Cloud) or
-// TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) switch on TLS for a real cluster. Every
+// TEMPORAL_TLS_* (see config.Temporal) switch on TLS for a real cluster. Every
 // payload the client and its workers send is sealed with ADUAN_PAYLOAD_KEYS (package
 // payloadcodec), which is therefore required here: a process without it would write
 // plain text beside the others' ciphertext, and could not read theirs.
 func dialTemporal(cfg config.Config) (client.Client, error) {
+	return dialTemporalMeasured(cfg, nil)
+}
+
+// dialTemporalMeasured is dialTemporal with the SDK's metrics (requests, workflow and
+// activity tasks, pollers) recorded through mh (package metrics; nil: none).
+func dialTemporalMeasured(cfg config.Config, mh client.MetricsHandler) (client.Client, error) {
 	ring, _ := cfg.Keys.Ring()
 	if ring == nil {
 		return nil, config.ErrNoPayloadKeys
 	}
-	opts := client.Options{
-		HostPort:      cfg.Temporal.Address,
-		Namespace:     cfg.Temporal.Namespace,
-		DataConverter: payloadcodec.DataConverter(ring),
-		// The SDK is chatty at info level; warnings and errors are what an operator needs.
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal")),
+	// Address, namespace, API key and TLS come from the SDK's configuration (see
+	// config.Temporal); the rest is Aduan's.
+	opts, err := cfg.TemporalClientOptions()
+	if err != nil {
+		return nil, err
 	}
-	t := cfg.Temporal
-	if key := t.APIKey; key != "" {
-		opts.Credentials = client.NewAPIKeyStaticCredentials(key)
-		opts.ConnectionOptions.TLS = &tls.Config{}
-	}
-	if certFile, keyFile := t.TLSCert, t.TLSKey; certFile != "" && keyFile != "" {
-		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-		if err != nil {
-			return nil, fmt.Errorf("temporal TLS: %w", err)
-		}
-		opts.ConnectionOptions.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
-	}
+	opts.DataConverter = payloadcodec.DataConverter(ring)
+	// The SDK is chatty at info level; warnings and errors are what an operator needs.
+	opts.Logger = sdkLogger(cfg)
+	opts.ContextPropagators = contextPropagators()
+	opts.MetricsHandler = mh
 	c, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.Temporal.Address, err)

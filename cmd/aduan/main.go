@@ -33,7 +33,8 @@ Commands:
   policy set FILE store a new policy version (applies to stages that start after it)
   templates       list the outbound texts; meta (what to register at Meta), show NAME, set FILE, reset NAME
   verify          compare every complaint's PostgreSQL projection with its workflow (--repair re-projects)
-  setup-temporal  register Aduan's search attributes on a Temporal cluster
+  setup-temporal  create the namespace and register Aduan's search attributes on a Temporal cluster
+  deployment      promote (this binary's build becomes current) | show: Temporal's Worker Deployment
   search-attribute-flags  print the dev server's flags (search attributes, SQLite WAL settings)
   config          print the effective configuration, secrets masked
   directory       import FILE (a kabupaten's kecamatan and desa, CSV); pokja|partner list|add|rename|retire
@@ -56,6 +57,7 @@ var commands = map[string]func(context.Context, config.Config, []string) error{
 	"templates":              runTemplates,
 	"verify":                 runVerify,
 	"setup-temporal":         runSetupTemporal,
+	"deployment":             runDeployment,
 	"search-attribute-flags": runSearchAttributeFlags,
 	"config":                 runConfig,
 	"directory":              runDirectory,
@@ -82,6 +84,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "aduan:", err)
 		os.Exit(1)
 	}
+	setupLogging(cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, os.Args[2:]); err != nil {

@@ -21,6 +21,7 @@ import (
 	"aduan/complaints"
 	"aduan/config"
 	"aduan/demo"
+	"aduan/metrics"
 	"aduan/notify"
 	"aduan/publish"
 	"aduan/store"
@@ -60,11 +61,16 @@ func runSeedDemo(ctx context.Context, cfg config.Config, args []string) error {
 
 // connect opens PostgreSQL (migrated) and Temporal; close releases both.
 func connect(ctx context.Context, cfg config.Config) (db *store.DB, tc client.Client, close func(), err error) {
+	return connectMeasured(ctx, cfg, nil)
+}
+
+// connectMeasured is connect with the Temporal client's metrics recorded in m (nil: none).
+func connectMeasured(ctx context.Context, cfg config.Config, m *metrics.Metrics) (db *store.DB, tc client.Client, close func(), err error) {
 	db, err = openDB(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	tc, err = dialTemporal(cfg)
+	tc, err = dialTemporalMeasured(cfg, m.Temporal())
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err
@@ -73,21 +79,25 @@ func connect(ctx context.Context, cfg config.Config) (db *store.DB, tc client.Cl
 }
 
 func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
-	db, tc, closeAll, err := connect(ctx, cfg)
+	m := metrics.New()
+	defer m.Close()
+	db, tc, closeAll, err := connectMeasured(ctx, cfg, m)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	return serveAPI(ctx, cfg, tc, db)
+	return serveAPI(ctx, cfg, tc, db, m)
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
-	db, tc, closeAll, err := connect(ctx, cfg)
+	m := metrics.New()
+	defer m.Close()
+	db, tc, closeAll, err := connectMeasured(ctx, cfg, m)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	return runWorkerUntil(ctx, cfg, tc, db)
+	return runWorkerUntil(ctx, cfg, tc, db, m)
 }
 
 // runDev is what `make run` starts: migrations, the demo directory, the worker and the
@@ -97,7 +107,10 @@ func runDev(ctx context.Context, cfg config.Config, args []string) error {
 	tokensFile := fs.String("tokens", ".data/demo-tokens.json", "file to keep the demo staff tokens in")
 	loginsFile := fs.String("logins", ".data/demo-logins.json", "file to keep the demo staff logins (password, TOTP secret) in")
 	_ = fs.Parse(args)
-	db, tc, closeAll, err := connect(ctx, cfg)
+	// One process, one registry: the API's /metrics and the worker's endpoint serve the same.
+	m := metrics.New()
+	defer m.Close()
+	db, tc, closeAll, err := connectMeasured(ctx, cfg, m)
 	if err != nil {
 		return err
 	}
@@ -106,8 +119,8 @@ func runDev(ctx context.Context, cfg config.Config, args []string) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	errs := make(chan error, 2)
-	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db) }()
-	go func() { errs <- serveAPI(ctx, cfg, tc, db) }()
+	go func() { errs <- runWorkerUntil(ctx, cfg, tc, db, m) }()
+	go func() { errs <- serveAPI(ctx, cfg, tc, db, m) }()
 	slog.Info("aduan dev is up", "api", cfg.HTTP.PublicURL, "tokens", *tokensFile, "logins", *loginsFile)
 	err = <-errs
 	if ctx.Err() == nil {
@@ -121,7 +134,7 @@ func runDev(ctx context.Context, cfg config.Config, args []string) error {
 
 // serveAPI runs the core and serves every door over it until ctx ends; then the HTTP
 // server drains in-flight requests and the core's starter stops.
-func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
+func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB, m *metrics.Metrics) error {
 	h := cfg.HTTP
 	core := complaints.New(db, tc, complaints.Config{TaskQueue: cfg.Temporal.TaskQueue, PublicBaseURL: h.PublicURL,
 		IntakePerMinute: h.IntakePerMinute, IntakeBurst: h.IntakeBurst})
@@ -134,7 +147,7 @@ func serveAPI(ctx context.Context, cfg config.Config, tc client.Client, db *stor
 		Public: public.Config{BaseURL: h.PublicURL, EmbedFrameAncestors: h.EmbedFrameAncestors},
 		Staff: staffpages.Config{Accounts: accounts.New(db, accounts.Config{}), SecureCookies: h.SecureCookies,
 			TemporalUIURL: cfg.Temporal.UIURL, TemporalNamespace: cfg.Temporal.Namespace},
-		Codec: codecEndpoint(cfg)})
+		Codec: codecEndpoint(cfg), Metrics: m})
 	return serveHTTP(ctx, cfg, handler)
 }
 
@@ -157,8 +170,12 @@ func serveHTTP(ctx context.Context, cfg config.Config, handler http.Handler) err
 	return nil
 }
 
-// runWorkerUntil runs the Temporal worker and the intake relay until ctx ends.
-func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB) error {
+// runWorkerUntil runs the Temporal worker, the intake relay and the worker's endpoint
+// (ADUAN_WORKER_ADDR: /metrics with the figures from PostgreSQL, /healthz, /readyz) until
+// ctx ends. Then it stops gracefully: it takes no new work and returns once the
+// activities and the loops' items in hand are done, or ADUAN_WORKER_STOP_TIMEOUT has
+// passed (what was cut off is retried elsewhere; package worker, stop.go).
+func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db *store.DB, m *metrics.Metrics) error {
 	p := cfg.Publish
 	sites, err := publish.Sites(publish.Settings{WebhookURL: p.WebhookURL, WebhookSecret: p.WebhookSecret,
 		WordPressURL: p.WordPressURL, WordPressUser: p.WordPressUser, WordPressAppPassword: p.WordPressAppPassword,
@@ -166,21 +183,59 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	if err != nil {
 		return fmt.Errorf("publishing to the regency websites: %w", err)
 	}
+	if err := m.Register(metrics.NewStoreCollector(db)); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	health, err := worker.ListenHealth(cfg.Worker.Addr, worker.HealthHandler(db, tc, m.Handler()))
+	if err != nil {
+		return fmt.Errorf("worker endpoint (ADUAN_WORKER_ADDR): %w", err)
+	}
+	// The endpoint outlives ctx until the worker has stopped: a stopping worker is
+	// still scraped and alive.
+	hctx, stopHealth := context.WithCancel(context.Background())
+	defer stopHealth()
+	healthDone := make(chan error, 1)
+	go func() { healthDone <- health.Serve(hctx) }()
+	slog.Info("worker endpoint listening", "addr", health.Addr().String())
 	// Process-wide, and only before the first worker starts.
 	sdkworker.SetStickyWorkflowCacheSize(cfg.Worker.StickyCache)
 	notifier := &activities.Notifier{DB: db, Senders: notify.NewSenders(notifySettings(cfg), db.LastInbound),
 		BaseURL: cfg.HTTP.PublicURL, QuietHours: cfg.Worker.QuietHours}
+	// A stop gives the activities running and the loops' items in hand this long.
+	graceful := worker.WithStopTimeout(cfg.Worker.StopTimeout)
+	versioned, err := deploymentOption(cfg)
+	if err != nil {
+		return err
+	}
 	w := worker.NewWithPublisher(tc, db, cfg.Temporal.TaskQueue, notifier,
-		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL})
+		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL}, append(versioned, graceful)...)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	slog.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "sticky_cache", cfg.Worker.StickyCache)
-	go worker.RunBackground(ctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second,
-		worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token))
-	<-ctx.Done()
+	bctx, stopBackground := context.WithCancel(ctx)
+	background := make(chan struct{})
+	go func() {
+		defer close(background)
+		worker.RunBackground(bctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second,
+			worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token), graceful)
+	}()
+	select {
+	case <-ctx.Done():
+	case err = <-healthDone: // the endpoint failed on its own
+		err = fmt.Errorf("worker endpoint: %w", err)
+	}
+	// Both stop taking work at once and finish what they hold within the stop timeout.
+	slog.Info("worker stopping; finishing the work in hand", "timeout", cfg.Worker.StopTimeout)
+	stopBackground()
 	w.Stop()
-	return nil
+	<-background
+	slog.Info("worker stopped")
+	if err == nil {
+		stopHealth()
+		err = <-healthDone
+	}
+	return err
 }
 
 // notifySettings are the senders' settings from the configuration.
