@@ -45,7 +45,8 @@ ensure_temporal_server
 ensure_temporal_ui
 ensure_nginx
 echo "==> building aduan"
-go build -o bin/aduan ./cmd/aduan
+# With the git revision inside: the worker's build id when ADUAN_WORKER_DEPLOYMENT is set.
+go build -buildvcs=auto -o bin/aduan ./cmd/aduan
 
 pids=()
 cleanup() {
