@@ -21,7 +21,7 @@ var (
 	// e2ePropagators are the context propagators of the suite's Temporal client (and so
 	// of its worker), as cmd/aduan's: the request id travels with starts, Updates and
 	// activities.
-	e2ePropagators = []workflow.ContextPropagator{reqid.Propagator()}
+	e2ePropagators = []workflow.ContextPropagator{reqid.Propagator(e2eDataConverter)}
 	// devServerAddr is the suite's Temporal dev server (host:port), for child processes.
 	devServerAddr string
 )
@@ -166,16 +166,16 @@ func requestIDsInHistory(h *historypb.History) (started, accepted, scheduled str
 	for _, e := range h.Events {
 		switch e.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-			started = reqid.FromHeader(e.GetWorkflowExecutionStartedEventAttributes().GetHeader())
+			started = reqid.FromHeader(e2eDataConverter, e.GetWorkflowExecutionStartedEventAttributes().GetHeader())
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 			in := e.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetAcceptedRequest().GetInput()
 			if in.GetName() == "request_info" {
-				accepted = reqid.FromHeader(in.GetHeader())
+				accepted = reqid.FromHeader(e2eDataConverter, in.GetHeader())
 			}
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			a := e.GetActivityTaskScheduledEventAttributes()
 			if a.GetActivityType().GetName() == domain.ActivityNotify && scheduled == "" {
-				scheduled = reqid.FromHeader(a.GetHeader())
+				scheduled = reqid.FromHeader(e2eDataConverter, a.GetHeader())
 			}
 		}
 	}

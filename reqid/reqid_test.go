@@ -63,12 +63,12 @@ func (h header) ForEachKey(f func(string, *commonpb.Payload) error) error {
 // TestPropagatorClient: a client's context goes into the header and comes back out; a
 // header that is not a valid id carries none, and nothing fails.
 func TestPropagatorClient(t *testing.T) {
-	p := Propagator()
+	p := Propagator(nil)
 	h := header{}
 	if err := p.Inject(With(context.Background(), "req-1"), h); err != nil {
 		t.Fatal(err)
 	}
-	if got := FromHeader(&commonpb.Header{Fields: h}); got != "req-1" {
+	if got := FromHeader(nil, &commonpb.Header{Fields: h}); got != "req-1" {
 		t.Errorf("FromHeader = %q, want req-1", got)
 	}
 	ctx, err := p.Extract(context.Background(), h)
@@ -110,9 +110,9 @@ func idsWorkflow(ctx workflow.Context) ([]string, error) {
 func TestPropagatorWorkflow(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
-	env.SetContextPropagators([]workflow.ContextPropagator{Propagator()})
+	env.SetContextPropagators([]workflow.ContextPropagator{Propagator(nil)})
 	h := header{}
-	_ = Propagator().Inject(With(context.Background(), "start-7"), h)
+	_ = Propagator(nil).Inject(With(context.Background(), "start-7"), h)
 	env.SetHeader(&commonpb.Header{Fields: h})
 	env.RegisterActivity(echoActivity)
 	env.ExecuteWorkflow(idsWorkflow)

@@ -10,8 +10,9 @@ import (
 )
 
 // HeaderKey is the Temporal header the id travels in, on workflow starts, Updates and
-// the activities a workflow schedules. It is written in plain JSON, not sealed with the
-// payload keys: it is no personal data, and the Temporal UI shows it as it is.
+// the activities a workflow schedules. It is written with the client's data converter,
+// so it is sealed with the payload keys like every other payload (the Temporal UI shows
+// it once it decodes through the codec endpoint).
 const HeaderKey = "aduan-request-id"
 
 // Propagator carries the id through Temporal: the client writes it from the context of
@@ -24,35 +25,41 @@ const HeaderKey = "aduan-request-id"
 //
 // It never fails a start, an Update or a task: a missing or malformed header carries no
 // id. Reading and writing headers adds no event or command to a workflow's history.
-func Propagator() workflow.ContextPropagator { return propagator{} }
+// dc writes and reads the header (the client's data converter; nil: the SDK's default).
+func Propagator(dc converter.DataConverter) workflow.ContextPropagator {
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
+	return propagator{dc: dc}
+}
 
-type propagator struct{}
+type propagator struct{ dc converter.DataConverter }
 
 // workflowKey is the id's key in a workflow context (named in domain, which the
 // workflow package may import).
 type workflowKey = domain.RequestIDKey
 
-func (propagator) Inject(ctx context.Context, w workflow.HeaderWriter) error {
-	set(w, From(ctx))
+func (p propagator) Inject(ctx context.Context, w workflow.HeaderWriter) error {
+	set(p.dc, w, From(ctx))
 	return nil
 }
 
-func (propagator) Extract(ctx context.Context, r workflow.HeaderReader) (context.Context, error) {
-	if id := get(r); id != "" {
+func (p propagator) Extract(ctx context.Context, r workflow.HeaderReader) (context.Context, error) {
+	if id := get(p.dc, r); id != "" {
 		return With(ctx, id), nil
 	}
 	return ctx, nil
 }
 
-func (propagator) InjectFromWorkflow(ctx workflow.Context, w workflow.HeaderWriter) error {
-	set(w, FromWorkflow(ctx))
+func (p propagator) InjectFromWorkflow(ctx workflow.Context, w workflow.HeaderWriter) error {
+	set(p.dc, w, FromWorkflow(ctx))
 	return nil
 }
 
 // ExtractToWorkflow always sets the id, "" when the header has none: an Update sent
 // without an id must not pass for the request that started the workflow.
-func (propagator) ExtractToWorkflow(ctx workflow.Context, r workflow.HeaderReader) (workflow.Context, error) {
-	return workflow.WithValue(ctx, workflowKey{}, get(r)), nil
+func (p propagator) ExtractToWorkflow(ctx workflow.Context, r workflow.HeaderReader) (workflow.Context, error) {
+	return workflow.WithValue(ctx, workflowKey{}, get(p.dc, r)), nil
 }
 
 // FromWorkflow is the id of the start or Update whose context ctx is, or "".
@@ -68,37 +75,40 @@ func Detach(ctx workflow.Context) workflow.Context {
 	return workflow.WithValue(ctx, workflowKey{}, "")
 }
 
-func set(w workflow.HeaderWriter, id string) {
+func set(dc converter.DataConverter, w workflow.HeaderWriter, id string) {
 	if id == "" {
 		return
 	}
-	p, err := converter.GetDefaultDataConverter().ToPayload(id)
+	p, err := dc.ToPayload(id)
 	if err != nil {
 		return // a string always converts
 	}
 	w.Set(HeaderKey, p)
 }
 
-func get(r workflow.HeaderReader) string {
+func get(dc converter.DataConverter, r workflow.HeaderReader) string {
 	p, ok := r.Get(HeaderKey)
 	if !ok {
 		return ""
 	}
-	return decode(p)
+	return decode(dc, p)
 }
 
 // decode reads an id from its header payload; anything but a valid id is none.
-func decode(p *commonpb.Payload) string {
+func decode(dc converter.DataConverter, p *commonpb.Payload) string {
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
 	var id string
-	if err := converter.GetDefaultDataConverter().FromPayload(p, &id); err != nil || !Valid(id) {
+	if err := dc.FromPayload(p, &id); err != nil || !Valid(id) {
 		return ""
 	}
 	return id
 }
 
 // FromHeader is the id a history event's header carries (an Update's, a start's, a
-// scheduled activity's), or "".
-func FromHeader(h *commonpb.Header) string {
+// scheduled activity's), read with dc (the clients' data converter), or "".
+func FromHeader(dc converter.DataConverter, h *commonpb.Header) string {
 	if h == nil {
 		return ""
 	}
@@ -106,5 +116,5 @@ func FromHeader(h *commonpb.Header) string {
 	if !ok {
 		return ""
 	}
-	return decode(p)
+	return decode(dc, p)
 }

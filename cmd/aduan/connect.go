@@ -60,7 +60,7 @@ func dialTemporalMeasured(cfg config.Config, mh client.MetricsHandler) (client.C
 	opts.DataConverter = payloadcodec.DataConverter(ring)
 	// The SDK is chatty at info level; warnings and errors are what an operator needs.
 	opts.Logger = sdkLogger(cfg)
-	opts.ContextPropagators = contextPropagators()
+	opts.ContextPropagators = contextPropagators(opts.DataConverter)
 	opts.MetricsHandler = mh
 	c, err := client.Dial(opts)
 	if err != nil {

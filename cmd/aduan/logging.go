@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
 
@@ -47,7 +48,8 @@ func sdkLogLevel(l config.Log) slog.Level {
 }
 
 // contextPropagators carry what a Temporal client passes along with its requests: the
-// request id (package reqid), from an HTTP request to the workflow and its activities.
-func contextPropagators() []workflow.ContextPropagator {
-	return []workflow.ContextPropagator{reqid.Propagator()}
+// request id (package reqid), from an HTTP request to the workflow and its activities,
+// written with dc (the client's data converter, so sealed like every payload).
+func contextPropagators(dc converter.DataConverter) []workflow.ContextPropagator {
+	return []workflow.ContextPropagator{reqid.Propagator(dc)}
 }
