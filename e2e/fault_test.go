@@ -74,10 +74,17 @@ func TestFault(t *testing.T) {
 		t.Skip("kills processes and stops servers of its own")
 	}
 	bin := buildAduan(t, t.TempDir())
-	t.Run("WorkerKill", func(t *testing.T) { t.Parallel(); testWorkerKill(t, bin) })
-	t.Run("TemporalRestart", func(t *testing.T) { t.Parallel(); testTemporalRestart(t) })
-	t.Run("PostgresDown", func(t *testing.T) { t.Parallel(); testPostgresDown(t) })
-	t.Run("TwoOfEach", func(t *testing.T) { t.Parallel(); testTwoOfEach(t, bin) })
+	// Side by side on dev servers; one after the other on the production profile, whose
+	// servers each keep a pool of PostgreSQL connections (the shared server has 100).
+	parallel := func(t *testing.T) {
+		if !clusterMode() {
+			t.Parallel()
+		}
+	}
+	t.Run("WorkerKill", func(t *testing.T) { parallel(t); testWorkerKill(t, bin) })
+	t.Run("TemporalRestart", func(t *testing.T) { parallel(t); testTemporalRestart(t) })
+	t.Run("PostgresDown", func(t *testing.T) { parallel(t); testPostgresDown(t) })
+	t.Run("TwoOfEach", func(t *testing.T) { parallel(t); testTwoOfEach(t, bin) })
 }
 
 // testWorkerKill: the worker is a child process (`aduan worker`); it is SIGKILLed right

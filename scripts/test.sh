@@ -47,8 +47,11 @@ echo "==> the production profile: Temporal server $TEMPORAL_SERVER_VERSION on Po
 cluster_tests='TestHappyPath|TestRequestInfoLoop|TestRejection|TestDeclineAndSendBack|TestReturnToAdmin|TestReassignExtendNote'
 cluster_tests+='|TestConcurrentConflictingActions|TestPartnerLateRemindedThenEscalated|TestOverdue|TestPublishedClosesAndArchives'
 cluster_tests+='|TestRelayStartsWorkflow|TestFault|TestRestoreDrill|TestSetupTemporal|TestTemporalOverTLS|TestClaimsTwoWorkers|TestWorkerVersioning'
+# Small connection pools for the tests' servers: several run at once on the machine's
+# PostgreSQL (max_connections 100), beside Aduan's own pools.
 ADUAN_E2E_TEMPORAL=cluster TEMPORAL_SERVER_BIN="$TEMPORAL_SERVER_BIN" TEMPORAL_SQL_TOOL="$TEMPORAL_SQL_TOOL" \
-  go test -count=1 -timeout 15m -run "^($cluster_tests)\$" ./e2e/
+  TEMPORAL_PG_MAX_CONNS=4 TEMPORAL_PG_VISIBILITY_MAX_CONNS=2 \
+  go test -count=1 -timeout 20m -run "^($cluster_tests)\$" ./e2e/
 
 # A short fuzzing run of the webhook parsers and the public intake, form and feedback:
 # no panic, no 5xx on any input.
