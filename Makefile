@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test cluster chaos build vet bench clean-data
+.PHONY: run test cluster chaos build vet bench soak clean-data
 
 run:
 	@bash scripts/run.sh
@@ -19,6 +19,10 @@ chaos:
 # Measure the whole system on a stack of its own; writes docs/PERFORMANCE.md. Sizes: BENCH_FLAGS="--scale 2000".
 bench:
 	@bash scripts/bench.sh $(BENCH_FLAGS)
+
+# 30 minutes of mixed traffic with a worker kill and a Temporal restart; rewrites the Soak section of docs/PERFORMANCE.md.
+soak:
+	@bash scripts/soak.sh $(SOAK_FLAGS)
 
 build:
 	go build -o bin/aduan ./cmd/aduan

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,33 +39,52 @@ func submit(ctx context.Context, hc *http.Client, base, tag string) (string, err
 	return out.Code, nil
 }
 
-// IntakeResult is one run of figure 1.
+// IntakeResult is one run of the intake figure.
 type IntakeResult struct {
 	Intake, Baseline Latency
+	// ByChannel is the intake's latency per channel (web, whatsapp, sms).
+	ByChannel map[Channel]Latency
 	// Drain is how long the system took, after the intake burst, to start every
 	// complaint's workflow, send its acknowledgement and work through the task queue.
 	Drain time.Duration
 }
 
-// Intake submits n complaints through POST /api/v1/complaints on conc clients, then n
-// bare INSERTs through the baseline server with the same clients.
+// Intake submits n complaints on conc clients, the web form, WhatsApp and SMS in turn
+// (every delivery signed as its provider signs it), then the same number of bare INSERTs
+// through the baseline server on the same paths with the same clients.
 func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
 	hc := newClient(conc)
 	defer hc.CloseIdleConnections()
-	var r IntakeResult
+	r := IntakeResult{ByChannel: map[Channel]Latency{}}
+	reqs := s.mixedRequests(n, "intake-"+randomHex(3))
+	base := s.mixedRequests(n, "baseline-"+randomHex(3))
+	var mu sync.Mutex
+	byCh := map[Channel][]time.Duration{}
+	settleGC()
 	var err error
-	r.Intake, err = hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
-		_, err := submit(ctx, hc, s.BaseURL, "intake")
+	r.Intake, err = hammer(ctx, n, conc, func(ctx context.Context, i int) error {
+		t0 := time.Now()
+		_, err := send(ctx, hc, s.BaseURL, reqs[i])
+		if err == nil {
+			d := time.Since(t0)
+			mu.Lock()
+			byCh[reqs[i].channel] = append(byCh[reqs[i].channel], d)
+			mu.Unlock()
+		}
 		return err
 	})
 	if err != nil && r.Intake.N == 0 {
 		return r, fmt.Errorf("intake: %w", err)
 	}
+	for ch, d := range byCh {
+		r.ByChannel[ch] = summarise(d, 0, 0)
+	}
 	if r.Drain, err = Quiesce(ctx, s); err != nil {
 		return r, err
 	}
-	r.Baseline, err = hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
-		_, err := submit(ctx, hc, s.ScratchURL, "baseline")
+	settleGC()
+	r.Baseline, err = hammer(ctx, n, conc, func(ctx context.Context, i int) error {
+		_, err := send(ctx, hc, s.ScratchURL, base[i])
 		return err
 	})
 	if err != nil {
@@ -71,6 +92,11 @@ func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
 	}
 	return r, nil
 }
+
+// settleGC collects the garbage of what came before a timed phase, so that a phase does
+// not pay for its predecessor's allocations (the bench process hosts the worker and the
+// API as well as the load generator).
+func settleGC() { runtime.GC() }
 
 // Lifecycle actions, in order, with who does them and their bodies.
 var happyPath = []struct {
@@ -94,13 +120,18 @@ func ActionNames() []string {
 	return names
 }
 
-// LifecycleResult is one run of figure 2.
+// LifecycleResult is one run of the lifecycle figure.
 type LifecycleResult struct {
 	Lifecycle Latency            // one call = a whole lifecycle
 	Actions   map[string]Latency // per action (submit included)
 	Baseline  Latency            // start and await a workflow that completes at once
-	Codes     []string           // the complaints that went all the way through
-	FirstErr  error              // the first failed call, if any (counted in Lifecycle.Errors)
+	// BareUpdate is one Update of a workflow whose handler only returns, as many as the
+	// lifecycle's actions, on as many clients.
+	BareUpdate Latency
+	Codes      []string // the complaints that went all the way through
+	FirstErr   error    // the first failed call, if any (counted in Lifecycle.Errors)
+	// CPU is the CPU time the lifecycle walk took; BaselineCPU and BareCPU the baselines'.
+	CPU, BaselineCPU, BareCPU CPUUse
 }
 
 func act(ctx context.Context, hc *http.Client, s *Stack, code, action, user string, body any) error {
@@ -111,18 +142,17 @@ func act(ctx context.Context, hc *http.Client, s *Stack, code, action, user stri
 		s.Tokens[user], body, http.StatusOK, &out)
 }
 
-// Lifecycle walks m complaints through the happy path on conc clients, then starts and
-// awaits m trivial workflows on the same worker and task queue with as many clients.
-func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, error) {
+// walk is the lifecycle itself: m complaints through the happy path on conc clients.
+func walk(ctx context.Context, s *Stack, m, conc int) LifecycleResult {
 	hc := newClient(conc)
 	defer hc.CloseIdleConnections()
 	r := LifecycleResult{Actions: map[string]Latency{}}
 	steps := make(map[string][]time.Duration)
-	var mu = make(chan struct{}, 1)
+	var mu sync.Mutex
 	record := func(name string, d time.Duration) {
-		mu <- struct{}{}
+		mu.Lock()
 		steps[name] = append(steps[name], d)
-		<-mu
+		mu.Unlock()
 	}
 	var err error
 	r.Lifecycle, err = hammer(ctx, m, conc, func(ctx context.Context, i int) error {
@@ -139,23 +169,36 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 			}
 			record(a.Action, time.Since(t0))
 		}
-		mu <- struct{}{}
+		mu.Lock()
 		r.Codes = append(r.Codes, code)
-		<-mu
+		mu.Unlock()
 		return nil
 	})
 	for name, d := range steps {
 		r.Actions[name] = summarise(d, 0, 0)
 	}
-	if err != nil {
-		if r.Lifecycle.N == 0 {
-			return r, fmt.Errorf("lifecycle: %w", err)
-		}
-		r.FirstErr = err
+	r.FirstErr = err
+	return r
+}
+
+// Lifecycle walks m complaints through the happy path on conc clients; then, as its
+// baselines, starts and awaits m workflows that complete at once, and sends as many bare
+// Updates as the walk had actions, all on the same worker and task queue with as many
+// clients.
+func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, error) {
+	settleGC()
+	before := s.cpuNow(ctx)
+	r := walk(ctx, s, m, conc)
+	r.CPU = s.cpuNow(ctx).since(before)
+	if r.FirstErr != nil && r.Lifecycle.N == 0 {
+		return r, fmt.Errorf("lifecycle: %w", r.FirstErr)
 	}
 	if _, err := Quiesce(ctx, s); err != nil {
 		return r, err
 	}
+	settleGC()
+	var err error
+	before = s.cpuNow(ctx)
 	r.Baseline, err = hammer(ctx, m, conc, func(ctx context.Context, i int) error {
 		run, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: fmt.Sprintf("bench-noop/%s", randomHex(8)), TaskQueue: s.TaskQueue}, noopWorkflowName)
@@ -166,6 +209,10 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 	})
 	if err != nil {
 		return r, fmt.Errorf("lifecycle baseline: %w", err)
+	}
+	r.BaselineCPU = s.cpuNow(ctx).since(before)
+	if r.BareUpdate, r.BareCPU, err = BareUpdates(ctx, s, m, len(happyPath), conc); err != nil {
+		return r, fmt.Errorf("bare update baseline: %w", err)
 	}
 	return r, nil
 }

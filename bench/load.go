@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"aduan/reqid"
 	"aduan/store"
 )
 
@@ -135,21 +136,38 @@ func call(ctx context.Context, hc *http.Client, method, url, token string, body 
 }
 
 // scratchRouter is the intake baseline: a gin engine with the API's middleware in the
-// same order (recovery, access log, body limit: minimal copies of api's unexported
-// ones) answering one bare INSERT into a scratch table of the same database pool.
+// same order (request id, recovery, deadlines, access log, body limit: minimal copies of
+// api's unexported ones) answering, on the three intake paths the bench drives (the web
+// form's JSON and the WhatsApp and SMS webhooks), one bare INSERT of the raw body into a
+// scratch table of the same database pool.
 func scratchRouter(db *store.DB) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil)
+	r.Use(func(c *gin.Context) { // requestID
+		id := c.GetHeader(reqid.Header)
+		if !reqid.Valid(id) {
+			id = reqid.New()
+		}
+		c.Header(reqid.Header, id)
+		c.Request = c.Request.WithContext(reqid.With(c.Request.Context(), id))
+		c.Next()
+	})
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
 		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal"})
 	}))
-	r.Use(func(c *gin.Context) { // accessLog
+	r.Use(func(c *gin.Context) { // deadlines
+		rc := http.NewResponseController(c.Writer)
+		now := time.Now()
+		_ = rc.SetReadDeadline(now.Add(time.Minute))
+		_ = rc.SetWriteDeadline(now.Add(5 * time.Minute))
+		c.Next()
+	}, func(c *gin.Context) { // accessLog
 		start := time.Now()
 		c.Next()
 		slog.Info("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
-			"ms", time.Since(start).Milliseconds())
+			"ms", time.Since(start).Milliseconds(), reqid.LogKey, reqid.From(c.Request.Context()))
 	}, func(c *gin.Context) { // limitBody
 		const maxJSONBody = 64 << 10
 		if c.Request.ContentLength > maxJSONBody {
@@ -161,24 +179,25 @@ func scratchRouter(db *store.DB) http.Handler {
 		}
 		c.Next()
 	})
-	r.POST("/api/v1/complaints", func(c *gin.Context) {
-		var in struct {
-			Text  string `json:"text"`
-			Name  string `json:"name"`
-			Phone string `json:"phone"`
+	insert := func(status int) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			raw, err := io.ReadAll(c.Request.Body)
+			if err != nil || len(raw) == 0 {
+				c.JSON(http.StatusBadRequest, gin.H{"error": "invalid"})
+				return
+			}
+			var id int64
+			if err := db.QueryRowContext(c.Request.Context(),
+				`INSERT INTO bench_scratch (text) VALUES ($1) RETURNING id`, string(raw)).Scan(&id); err != nil {
+				slog.Warn("bench baseline: insert failed", "err", err)
+				c.JSON(http.StatusServiceUnavailable, gin.H{"error": "unavailable"})
+				return
+			}
+			c.JSON(status, gin.H{"code": fmt.Sprint(id), "status": "received"})
 		}
-		if err := json.NewDecoder(c.Request.Body).Decode(&in); err != nil {
-			c.JSON(http.StatusBadRequest, gin.H{"error": "invalid"})
-			return
-		}
-		var id int64
-		if err := db.QueryRowContext(c.Request.Context(),
-			`INSERT INTO bench_scratch (text, name, phone) VALUES ($1, $2, $3) RETURNING id`,
-			in.Text, in.Name, in.Phone).Scan(&id); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"error": "unavailable"})
-			return
-		}
-		c.JSON(http.StatusCreated, gin.H{"code": fmt.Sprint(id), "status": "received"})
-	})
+	}
+	r.POST("/api/v1/complaints", insert(http.StatusCreated))
+	r.POST("/webhooks/whatsapp", insert(http.StatusOK))
+	r.POST("/webhooks/sms", insert(http.StatusOK))
 	return r
 }

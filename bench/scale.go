@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // MemSample is the memory picture with Open complaints waiting on their timers.
@@ -20,7 +21,7 @@ type MemSample struct {
 	ProcessRSS int64
 	// GoHeap is the Go heap in use after a GC (the worker's workflow cache lives there).
 	GoHeap int64
-	// ServerRSS is the Temporal dev server's VmRSS (child processes of this one).
+	// ServerRSS is the Temporal server's VmRSS (a child process of this one).
 	ServerRSS int64
 }
 
@@ -35,6 +36,16 @@ type ScaleResult struct {
 	Inbox         []Latency // one per pass
 	Search        []Latency
 	SearchTotal   int
+	// Complaint is a complaint's JSON page (GET /api/v1/staff/complaints/{code}) as
+	// pokja-logistik, one latency per pass.
+	Complaint []Latency
+	// Report is the evaluation report over the last ReportDays days (GET
+	// /api/v1/staff/reports as admin), one latency per pass; ReportTotal its complaints.
+	Report      []Latency
+	ReportTotal int
+	// OpenAll is how many complaints were open (not closed or rejected) at the end of the
+	// fill, of every phase.
+	OpenAll int
 	// Console holds, for each of ConsolePages, one latency per pass; PageBytes is the
 	// largest console page served.
 	Console   [][]Latency
@@ -58,35 +69,17 @@ func vmRSS(pid string) int64 {
 	return 0
 }
 
-// childrenRSS sums VmRSS of this process's direct children (the dev server).
-func childrenRSS() int64 {
-	self := strconv.Itoa(os.Getpid())
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	var sum int64
-	for _, d := range dirs {
-		raw, err := os.ReadFile(filepath.Join(d, "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
-		s := string(raw)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) > 1 && f[1] == self {
-			sum += vmRSS(filepath.Base(d))
-		}
-	}
-	return sum
-}
-
-func sampleMem(open int) MemSample {
+func sampleMem(s *Stack, open int) MemSample {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return MemSample{Open: open, ProcessRSS: vmRSS("self"), GoHeap: int64(ms.HeapInuse), ServerRSS: childrenRSS()}
+	m := MemSample{Open: open, ProcessRSS: vmRSS("self"), GoHeap: int64(ms.HeapInuse)}
+	if s.temporalPID != nil {
+		if pid := s.temporalPID(); pid > 0 {
+			m.ServerRSS = vmRSS(strconv.Itoa(pid))
+		}
+	}
+	return m
 }
 
 func fileSize(paths ...string) int64 {
@@ -103,7 +96,7 @@ func fileSize(paths ...string) int64 {
 // wait on their SLA timers in at_pokja), sampling memory at k/4, k/2 and k.
 func ScaleFill(ctx context.Context, s *Stack, k int, progress func(string)) (ScaleResult, error) {
 	r := ScaleResult{Open: k}
-	r.Samples = append(r.Samples, sampleMem(0))
+	r.Samples = append(r.Samples, sampleMem(s, 0))
 	hc := newClient(16)
 	defer hc.CloseIdleConnections()
 	done := 0
@@ -133,7 +126,7 @@ func ScaleFill(ctx context.Context, s *Stack, k int, progress func(string)) (Sca
 			return r, err
 		}
 		done = target
-		r.Samples = append(r.Samples, sampleMem(done))
+		r.Samples = append(r.Samples, sampleMem(s, done))
 		if progress != nil {
 			progress(fmt.Sprintf("scale: %d open complaints, process RSS %s", done, mib(r.Samples[len(r.Samples)-1].ProcessRSS)))
 		}
@@ -144,6 +137,9 @@ func ScaleFill(ctx context.Context, s *Stack, k int, progress func(string)) (Sca
 	// match instead of reading the newest first).
 	if _, err := s.DB.ExecContext(ctx, `ANALYZE`); err != nil {
 		return r, fmt.Errorf("analyze after the fill: %w", err)
+	}
+	if err := s.DB.GetContext(ctx, &r.OpenAll, `SELECT count(*) FROM complaints WHERE status NOT IN ('closed', 'rejected')`); err != nil {
+		return r, err
 	}
 	return r, nil
 }
@@ -161,20 +157,38 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 	hc := newClient(conc)
 	defer hc.CloseIdleConnections()
 	type list struct {
-		Items []struct{} `json:"items"`
-		Total int        `json:"total"`
+		Items []struct {
+			Code string `json:"code"`
+		} `json:"items"`
+		Total int `json:"total"`
 	}
 	var items, total atomic.Int64
+	var code atomic.Value
+	settleGC()
 	inbox, err := hammer(ctx, reqs, conc, func(ctx context.Context, _ int) error {
 		var l list
 		err := call(ctx, hc, "GET", s.BaseURL+"/api/v1/staff/tasks", s.Tokens["pokja-logistik"], nil, http.StatusOK, &l)
 		items.Store(int64(len(l.Items)))
+		if len(l.Items) > 0 {
+			code.Store(l.Items[len(l.Items)/2].Code)
+		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
 	r.InboxItems = int(items.Load())
+	c, _ := code.Load().(string)
+	if c == "" {
+		return fmt.Errorf("the inbox lists no complaint")
+	}
+	page, err := hammer(ctx, reqs, conc, func(ctx context.Context, _ int) error {
+		return call(ctx, hc, "GET", s.BaseURL+"/api/v1/staff/complaints/"+c, s.Tokens["pokja-logistik"], nil, http.StatusOK, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("complaint page: %w", err)
+	}
+	r.Complaint = append(r.Complaint, page)
 	search, err := hammer(ctx, reqs, conc, func(ctx context.Context, _ int) error {
 		var l list
 		err := call(ctx, hc, "GET", s.BaseURL+"/api/v1/staff/complaints?q=banjir", s.Tokens["admin"], nil, http.StatusOK, &l)
@@ -187,7 +201,26 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 	r.SearchTotal = int(total.Load())
 	r.Inbox = append(r.Inbox, inbox)
 	r.Search = append(r.Search, search)
+	// The report is heavier than a page: a tenth of the requests (at least 10) per pass.
+	from := time.Now().AddDate(0, 0, -(ReportDays - 1)).Format("2006-01-02")
+	var reportTotal atomic.Int64
+	report, err := hammer(ctx, max(reqs/10, 10), conc, func(ctx context.Context, _ int) error {
+		var rep struct {
+			Total int `json:"total"`
+		}
+		err := call(ctx, hc, "GET", s.BaseURL+"/api/v1/staff/reports?from="+from, s.Tokens["admin"], nil, http.StatusOK, &rep)
+		reportTotal.Store(int64(rep.Total))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	r.Report, r.ReportTotal = append(r.Report, report), int(reportTotal.Load())
 	return measureConsole(ctx, s, r, reqs, conc)
 }
+
+// ReportDays is the evaluation report's period in the scale figures: the last 380 days,
+// so the year LoadYear writes (a year up to two weeks ago) and every open complaint.
+const ReportDays = 380
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

@@ -30,11 +30,13 @@ import (
 	"aduan/api"
 	"aduan/api/public"
 	"aduan/api/staffpages"
+	"aduan/api/webhooks"
 	"aduan/complaints"
 	"aduan/demo"
 	"aduan/keyring"
 	"aduan/payloadcodec"
 	"aduan/store"
+	"aduan/tempcluster"
 	"aduan/worker"
 	"aduan/workflows"
 )
@@ -64,9 +66,27 @@ type Stack struct {
 	TemporalDB string
 	// Scratch is the baseline intake server (same gin middleware, one INSERT).
 	ScratchURL string
+	// DBName is the run's PostgreSQL database (its backends' CPU is counted).
+	DBName string
+	// WASecret and SMSSecret sign the WhatsApp and SMS webhooks' deliveries, as the
+	// providers do; the API checks them.
+	WASecret, SMSSecret string
+	// Profile is the Temporal server's profile: ProfileDev or ProfileCluster.
+	Profile string
 
-	cleanup []func()
+	// temporalPID is the Temporal server's process (0 when unknown).
+	temporalPID func() int
+	cleanup     []func()
 }
+
+// The Temporal server a stack runs on.
+const (
+	// ProfileDev is the Temporal CLI's dev server (SQLite file), as make run and the tests.
+	ProfileDev = "dev"
+	// ProfileCluster is the production profile: the Temporal server on PostgreSQL with SQL
+	// visibility, configured by deploy/temporal (package tempcluster).
+	ProfileCluster = "cluster"
+)
 
 // StackOptions says where the stack's dependencies are.
 type StackOptions struct {
@@ -76,6 +96,14 @@ type StackOptions struct {
 	DatabaseURL string
 	// StickyCache, when > 0, sets the worker's sticky workflow cache size (process-wide).
 	StickyCache int
+	// Temporal is the server's profile: ProfileDev (empty) or ProfileCluster.
+	Temporal string
+	// ServerBin and SQLTool are the cluster's Temporal server and SQL tool (empty:
+	// tempcluster.Binaries).
+	ServerBin, SQLTool string
+	// NoGRPCGzip turns off the Temporal client's gzip of its gRPC requests (the SDK's
+	// default, and production's, is on), to measure what it costs.
+	NoGRPCGzip bool
 }
 
 // Close stops everything the stack started and drops its database.
@@ -139,10 +167,14 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 			s.Close()
 		}
 	}()
+	if o.Temporal == "" {
+		o.Temporal = ProfileDev
+	}
+	s.Profile = o.Temporal
 	if o.TemporalCLI == "" {
 		o.TemporalCLI = FindTemporalCLI()
 	}
-	if o.TemporalCLI == "" {
+	if o.TemporalCLI == "" && o.Temporal == ProfileDev {
 		return nil, errors.New("no Temporal CLI found (TEMPORAL_CLI, PATH, $(go env GOPATH)/bin, ~/go/bin); `make test` installs it")
 	}
 	if o.DatabaseURL == "" {
@@ -161,6 +193,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 	s.cleanup = append(s.cleanup, func() { admin.Close() })
 	dbName := "aduan_bench_" + randomHex(6)
+	s.DBName = dbName
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+dbName); err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
 	}
@@ -193,25 +226,20 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 
-	// Temporal: a dev server on a free port, its history in a SQLite file we can measure.
-	extra := DevServerFlags(true)
-	s.TemporalDB = filepath.Join(tmp, "temporal.db")
-	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
-	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
-		ExistingPath:  o.TemporalCLI,
-		DBFilename:    s.TemporalDB,
-		LogLevel:      "error",
-		ExtraArgs:     extra,
-		Stdout:        io.Discard, // its banner
-		Stderr:        os.Stderr,
-		ClientOptions: &client.Options{Namespace: "default", Logger: quiet, DataConverter: benchDataConverter()},
-	})
-	scancel()
-	if err != nil {
-		return nil, fmt.Errorf("start Temporal dev server: %w", err)
+	// Temporal: a dev server on a free port, its history in a SQLite file we can measure;
+	// or the production profile's server on two databases of this run's own.
+	switch o.Temporal {
+	case ProfileDev:
+		if err := s.startDevServer(ctx, o, tmp, quiet); err != nil {
+			return nil, err
+		}
+	case ProfileCluster:
+		if err := s.startCluster(o, admin, tmp, quiet); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown Temporal profile %q (%s or %s)", o.Temporal, ProfileDev, ProfileCluster)
 	}
-	s.cleanup = append(s.cleanup, func() { _ = server.Stop() })
-	s.Temporal = server.Client()
 
 	// The worker, as the binary wires it, plus the baseline workflow on the same task queue.
 	if o.StickyCache > 0 {
@@ -221,6 +249,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	notifier := &activities.Notifier{DB: s.DB, BaseURL: "http://bench"}
 	w := worker.New(s.Temporal, s.DB, s.TaskQueue, notifier)
 	w.RegisterWorkflowWithOptions(noopWorkflow, workflow.RegisterOptions{Name: noopWorkflowName})
+	w.RegisterWorkflowWithOptions(bareUpdateWorkflow, workflow.RegisterOptions{Name: bareUpdateWorkflowName})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
@@ -238,8 +267,10 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		IntakePerMinute: 1e9, IntakeBurst: 1 << 30, PhonePerMinute: 1e9, PhoneBurst: 1 << 30})
 	core.Start()
 	s.cleanup = append(s.cleanup, core.Stop)
+	s.WASecret, s.SMSSecret = randomHex(16), randomHex(16)
 	srv := httptest.NewServer(api.New(core, api.Options{Public: public.Config{BaseURL: "http://bench"},
-		Staff: staffpages.Config{Accounts: accounts.New(s.DB, accounts.Config{})}}))
+		Staff:    staffpages.Config{Accounts: accounts.New(s.DB, accounts.Config{})},
+		Webhooks: webhooks.Config{WAAppSecret: s.WASecret, SMSSecret: s.SMSSecret, WAVerifyToken: randomHex(8)}}))
 	s.cleanup = append(s.cleanup, srv.Close)
 	s.BaseURL = srv.URL
 	scratch := httptest.NewServer(scratchRouter(s.DB))
@@ -281,3 +312,68 @@ func benchDataConverter() converter.DataConverter {
 	}
 	return payloadcodec.DataConverter(ring)
 }
+
+// clientOptions are the Temporal client's options (production's, as cmd/aduan dials).
+func (o StackOptions) clientOptions(hostPort string, quiet sdklog.Logger) client.Options {
+	opts := client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet, DataConverter: benchDataConverter()}
+	if o.NoGRPCGzip {
+		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
+	return opts
+}
+
+// startDevServer starts the Temporal CLI's dev server with its history in tmp/temporal.db.
+func (s *Stack) startDevServer(ctx context.Context, o StackOptions, tmp string, quiet sdklog.Logger) error {
+	cli := o.TemporalCLI
+	s.TemporalDB = filepath.Join(tmp, "temporal.db")
+	sctx, scancel := context.WithTimeout(ctx, 2*time.Minute)
+	server, err := testsuite.StartDevServer(sctx, testsuite.DevServerOptions{
+		ExistingPath:  cli,
+		DBFilename:    s.TemporalDB,
+		LogLevel:      "error",
+		ExtraArgs:     DevServerFlags(true),
+		Stdout:        io.Discard, // its banner
+		Stderr:        os.Stderr,
+		ClientOptions: ptr(o.clientOptions("", quiet)),
+	})
+	scancel()
+	if err != nil {
+		return fmt.Errorf("start Temporal dev server: %w", err)
+	}
+	s.cleanup = append(s.cleanup, func() { _ = server.Stop() })
+	s.Temporal = server.Client()
+	// The dev server is this process's child, the one whose command line names its file.
+	pid := childWith(s.TemporalDB)
+	s.temporalPID = func() int { return pid }
+	return nil
+}
+
+// startCluster starts the production profile's Temporal server on two databases of the
+// run's own (dropped at Close) and dials it.
+func (s *Stack) startCluster(o StackOptions, admin *sql.DB, tmp string, quiet sdklog.Logger) error {
+	prefix := "temporal_bench_" + randomHex(4)
+	s.cleanup = append(s.cleanup, func() {
+		tempcluster.DropDatabases(func(q string) error { _, err := admin.Exec(q); return err }, prefix)
+	})
+	host, port := tempcluster.PGHostPort(o.DatabaseURL)
+	adminURL, err := withDatabase(o.DatabaseURL, "postgres")
+	if err != nil {
+		return err
+	}
+	cl, err := tempcluster.Start(tempcluster.Options{PGHost: host, PGPort: port, AdminURL: adminURL, DBPrefix: prefix,
+		LogDir: tmp, ServerBin: o.ServerBin, SQLTool: o.SQLTool, Logger: quiet})
+	if err != nil {
+		return fmt.Errorf("start the Temporal cluster: %w", err)
+	}
+	s.cleanup = append(s.cleanup, cl.Stop)
+	c, err := client.Dial(o.clientOptions(cl.HostPort(), quiet))
+	if err != nil {
+		return fmt.Errorf("dial the Temporal cluster: %w", err)
+	}
+	s.cleanup = append(s.cleanup, c.Close)
+	s.Temporal = c
+	s.temporalPID = cl.Pid
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }

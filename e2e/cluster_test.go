@@ -1,24 +1,13 @@
 package e2e
 
 import (
-	"context"
-	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 
-	"aduan/temporaladmin"
-	"aduan/workflows"
+	"aduan/tempcluster"
 )
 
 // clusterMode says the run is on the production profile: every Temporal server of the
@@ -33,57 +22,21 @@ func repoRoot() string {
 	return filepath.Dir(wd)
 }
 
-// clusterBinaries finds the Temporal server and its SQL tool that scripts/lib.sh builds.
+// clusterBinaries finds the Temporal server and its SQL tool that scripts/lib.sh builds
+// (TEMPORAL_SERVER_BIN and TEMPORAL_SQL_TOOL when set).
 func clusterBinaries() (server, sqlTool string, err error) {
 	if s := os.Getenv("TEMPORAL_SERVER_BIN"); s != "" {
 		return s, os.Getenv("TEMPORAL_SQL_TOOL"), nil
 	}
-	out, err := exec.Command("go", "env", "GOPATH").Output()
-	if err != nil {
-		return "", "", err
-	}
-	dir := filepath.Join(filepath.SplitList(string(trimNewline(out)))[0], "bin", "temporal-server-v1.29.1")
-	server, sqlTool = filepath.Join(dir, "server"), filepath.Join(dir, "sql")
-	for _, p := range []string{server, sqlTool} {
-		if _, err := os.Stat(p); err != nil {
-			return "", "", fmt.Errorf("no %s (make cluster or scripts/test.sh builds it)", p)
-		}
-	}
-	return server, sqlTool, nil
+	return tempcluster.Binaries()
 }
 
 // clusterServer is a Temporal server of the production profile, of one test's own: its
-// two databases on a PostgreSQL server, its ports around a base of its own.
+// two databases on a PostgreSQL server, its ports around a base of its own
+// (tempcluster.Server, which aduan-bench starts too).
 type clusterServer struct {
+	*tempcluster.Server
 	hostPort string
-	env      []string
-	logFile  string
-	cmd      *exec.Cmd
-	done     chan struct{}
-}
-
-// clusterPorts picks a base port whose whole set (frontend, history, matching, worker,
-// HTTP, membership and metrics, as deploy/temporal/production.yaml lays them out) is free.
-func clusterPorts() (int, error) {
-	offsets := []int{0, 1, 2, 6, 10, -300, -299, -298, -294, 20}
-	for attempt := 0; attempt < 50; attempt++ {
-		// Below 32,768: Temporal keeps membership ports in a smallint column (and the
-		// kernel's ephemeral ports start above).
-		base := 10300 + rand.IntN(22000)
-		free := true
-		for _, off := range offsets {
-			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+off))
-			if err != nil {
-				free = false
-				break
-			}
-			l.Close()
-		}
-		if free {
-			return base, nil
-		}
-	}
-	return 0, fmt.Errorf("no free set of ports for a Temporal cluster")
 }
 
 // startCluster prepares the databases (scripts/temporal-db.sh: role, databases, schema
@@ -95,118 +48,28 @@ func startCluster(pgHost string, pgPort int, adminURL, dbPrefix, logDir string) 
 	if err != nil {
 		return nil, err
 	}
-	base, err := clusterPorts()
+	s, err := tempcluster.Start(tempcluster.Options{PGHost: pgHost, PGPort: pgPort, AdminURL: adminURL,
+		DBPrefix: dbPrefix, LogDir: logDir, Root: repoRoot(), ServerBin: serverBin, SQLTool: sqlTool, Logger: quiet})
 	if err != nil {
 		return nil, err
 	}
-	root := repoRoot()
-	env := append(os.Environ(),
-		"TEMPORAL_PG_HOST="+pgHost, "TEMPORAL_PG_PORT="+strconv.Itoa(pgPort),
-		"TEMPORAL_PG_DB="+dbPrefix, "TEMPORAL_PG_VISIBILITY_DB="+dbPrefix+"_visibility",
-		"PG_ADMIN_URL="+adminURL, "TEMPORAL_SERVER_BIN="+serverBin, "TEMPORAL_SQL_TOOL="+sqlTool,
-		"TEMPORAL_PORT_BASE="+strconv.Itoa(base), "TEMPORAL_METRICS_ADDR=127.0.0.1:"+strconv.Itoa(base+20),
-		"TEMPORAL_DYNAMIC_CONFIG="+filepath.Join(root, "deploy", "temporal", "dynamicconfig.yaml"),
-		"TEMPORAL_LOG_LEVEL=error")
-	setup := exec.Command("bash", filepath.Join(root, "scripts", "temporal-db.sh"))
-	setup.Env = env
-	if out, err := setup.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("temporal-db.sh: %v\n%s", err, out)
-	}
-	s := &clusterServer{hostPort: "127.0.0.1:" + strconv.Itoa(base), env: env,
-		logFile: filepath.Join(logDir, dbPrefix+"-temporal.log")}
-	if err := s.start(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return &clusterServer{Server: s, hostPort: s.HostPort()}, nil
 }
 
-// start runs the server process and waits until its frontend answers and the namespace
-// holds Aduan's search attributes.
-func (s *clusterServer) start() error {
-	serverBin, _, err := clusterBinaries()
-	if err != nil {
-		return err
-	}
-	log, err := os.OpenFile(s.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(serverBin, "--root", repoRoot(), "--config", "deploy/temporal", "--env", "production",
-		"--allow-no-auth", "start")
-	cmd.Env, cmd.Stdout, cmd.Stderr = s.env, log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		log.Close()
-		return err
-	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	go func() { _ = cmd.Wait(); log.Close(); close(s.done) }()
-	attrs, err := temporaladmin.ParseAttributes(workflows.SearchAttributeTypes)
-	if err != nil {
-		return err
-	}
-	deadline := time.Now().Add(90 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.done:
-			return fmt.Errorf("the Temporal server exited at start:\n%s", logTail(s.logFile, 4000))
-		default:
-		}
-		c, err := client.Dial(client.Options{HostPort: s.hostPort, Namespace: "default", Logger: quiet})
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
-			_, err = temporaladmin.Ensure(ctx, c, "default", 24*time.Hour, attrs)
-			cancel()
-			c.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		last = err
-		time.Sleep(500 * time.Millisecond)
-	}
-	s.stop()
-	return fmt.Errorf("the Temporal server on %s did not come up: %v (log %s)", s.hostPort, last, s.logFile)
-}
+// start runs the server process again and waits until its frontend answers and the
+// namespace holds Aduan's search attributes.
+func (s *clusterServer) start() error { return s.Restart() }
 
 // stop ends the server (SIGTERM, then SIGKILL after 20 s) and waits for it.
-func (s *clusterServer) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-		<-s.done
-	}
-}
+func (s *clusterServer) stop() { s.Stop() }
 
 // dropClusterDatabases drops a cluster's two databases through admin.
 func dropClusterDatabases(exec func(string) error, dbPrefix string) {
-	for _, db := range []string{dbPrefix, dbPrefix + "_visibility"} {
-		_ = exec(`DROP DATABASE IF EXISTS ` + db + ` WITH (FORCE)`)
-	}
+	tempcluster.DropDatabases(exec, dbPrefix)
 }
 
 // pgHostPort splits a postgres:// URL's host and port.
-func pgHostPort(raw string) (string, int) {
-	rest := raw[strings.Index(raw, "://")+3:]
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = rest[at+1:]
-	}
-	if slash := strings.IndexAny(rest, "/?"); slash >= 0 {
-		rest = rest[:slash]
-	}
-	host, port, err := net.SplitHostPort(rest)
-	if err != nil {
-		return rest, 5432
-	}
-	p, _ := strconv.Atoi(port)
-	return host, p
-}
+func pgHostPort(raw string) (string, int) { return tempcluster.PGHostPort(raw) }
 
 // ownServer is a Temporal server of one test's own, of either profile: the CLI's dev
 // server, or in cluster mode the production profile's server.
@@ -278,16 +141,4 @@ func (o *ownServer) Start() {
 		return
 	}
 	o.dev = ownDevServer(o.t, o.hostPort, o.store)
-}
-
-// logTail is the end of a log file, for a failure message.
-func logTail(file string, n int) string {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err.Error()
-	}
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return string(b)
 }

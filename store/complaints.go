@@ -294,6 +294,14 @@ type Filter struct {
 // Search lists the complaints a user may see that match the filter, newest first, with
 // the total count of matches.
 func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Complaint, int, error) {
+	return db.page(ctx, searchQuery(viewer, f), searchOrder, f.Page, f.PerPage)
+}
+
+// searchOrder is the order of Search: newest first.
+const searchOrder = "created_at DESC, code"
+
+// searchQuery is Search's conditions.
+func searchQuery(viewer domain.Actor, f Filter) query {
 	var q query
 	visibleTo(viewer, &q)
 	q.eq("status", f.Status)
@@ -315,28 +323,33 @@ func (db *DB) Search(ctx context.Context, viewer domain.Actor, f Filter) ([]Comp
 		}
 		q.cond(late)
 	}
-	if domain.SeesEverything(viewer) {
-		q.contains(f.Q, "code", "title", "text")
-	} else {
-		// A confidential text is withheld from pokja and partners: searching it would
-		// let them confirm guessed words.
-		q.contains(f.Q, "code", "title", "CASE WHEN confidential THEN '' ELSE text END")
-	}
-	return db.page(ctx, q, "created_at DESC, code", f.Page, f.PerPage)
+	// Words (search.go); a confidential text is withheld from pokja and partners, and
+	// from their search too.
+	q.staffWords(viewer, f.Q)
+	return q
 }
 
 // Tasks lists a user's open work: the complaints whose ball is with their role and group
 // (domain.TurnOf), soonest deadline first. A supervisor's work is every overdue complaint.
 func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint, error) {
-	var q query
-	if !turnOf(a, &q) {
+	st, ok := tasksStatement(a, limit)
+	if !ok {
 		return nil, nil
 	}
-	lim := q.arg(limit)
 	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints`+q.whereClause()+
-		` ORDER BY deadline ASC NULLS LAST, created_at LIMIT `+lim, q.args...)
+	err := db.SelectContext(ctx, &rows, st.SQL, st.Args...)
 	return rows, err
+}
+
+// tasksStatement is Tasks' statement; ok is false when the user has no work at all.
+func tasksStatement(a domain.Actor, limit int) (st Statement, ok bool) {
+	var q query
+	if !turnOf(a, &q) {
+		return st, false
+	}
+	lim := q.arg(limit)
+	return Statement{SQL: `SELECT ` + complaintColumns + ` FROM complaints` + q.whereClause() +
+		` ORDER BY deadline ASC NULLS LAST, created_at LIMIT ` + lim, Args: q.args}, true
 }
 
 // StagePlan is the plan of a complaint's current stage as last laid out (nil: none).

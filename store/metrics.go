@@ -51,17 +51,22 @@ const relayGrace = "1 minute"
 // turn as turnOf reads it. It reads the open complaints only (complaints_status_deadline),
 // never the closed ones; a status without complaints has no row.
 func (db *DB) OpenComplaints(ctx context.Context) ([]OpenCount, error) {
-	late := overdueSQL("") + " AND status IN " + staffStages
 	rows := []OpenCount{}
-	err := db.SelectContext(ctx, &rows, `SELECT status, coalesce(pokja, '') AS pokja, count(*) AS open,
-			count(*) FILTER (WHERE `+late+`) AS overdue,
+	err := db.SelectContext(ctx, &rows, openComplaintsSQL())
+	return rows, err
+}
+
+// openComplaintsSQL is OpenComplaints' statement.
+func openComplaintsSQL() string {
+	late := overdueSQL("") + " AND status IN " + staffStages
+	return `SELECT status, coalesce(pokja, '') AS pokja, count(*) AS open,
+			count(*) FILTER (WHERE ` + late + `) AS overdue,
 			coalesce(extract(epoch FROM now() - min(least(
 				CASE WHEN deadline < now() THEN deadline END,
 				CASE WHEN overall_overdue OR overall_deadline < now() THEN overall_deadline END))
-				FILTER (WHERE `+late+`)), 0)::float8 AS oldest_overdue_seconds
-		FROM complaints WHERE status IN `+statusList(domain.OpenStatuses())+`
-		GROUP BY 1, 2 ORDER BY 1, 2`)
-	return rows, err
+				FILTER (WHERE ` + late + `)), 0)::float8 AS oldest_overdue_seconds
+		FROM complaints WHERE status IN ` + statusList(domain.OpenStatuses()) + `
+		GROUP BY 1, 2 ORDER BY 1, 2`
 }
 
 // WorkBacklogs reads the relay's, the acknowledger's and the outbox's queues in one
@@ -74,21 +79,23 @@ func (db *DB) OpenComplaints(ctx context.Context) ([]OpenCount, error) {
 // sender takes them (ClaimLoose's rules).
 func (db *DB) WorkBacklogs(ctx context.Context) (Backlogs, error) {
 	var b Backlogs
-	err := db.GetContext(ctx, &b, `WITH o AS (
+	err := db.GetContext(ctx, &b, workBacklogsSQL, looseAttempts)
+	return b, err
+}
+
+// workBacklogsSQL is WorkBacklogs' statement ($1: the outbox's attempts limit).
+const workBacklogsSQL = `WITH o AS (
 			SELECT attempts, coalesce(hold_until, created_at) AS since FROM notifications
 			WHERE sent_at IS NULL AND channel <> 'callback' AND attempts < $1
 				AND coalesce(hold_until, created_at) <= now() AND coalesce(hold_until, created_at) > now() - interval '2 days'
 		)
 		SELECT
-			(SELECT count(*) FROM complaints WHERE NOT workflow_started AND created_at < now() - interval '`+relayGrace+`') AS unstarted,
+			(SELECT count(*) FROM complaints WHERE NOT workflow_started AND created_at < now() - interval '` + relayGrace + `') AS unstarted,
 			(SELECT count(*) FROM complaints WHERE ack_pending) AS ack_pending,
 			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM complaints WHERE ack_pending), 0)::float8 AS ack_oldest_seconds,
 			(SELECT count(*) FROM o WHERE attempts = 0) AS outbox_new,
 			(SELECT count(*) FROM o WHERE attempts > 0) AS outbox_retrying,
-			coalesce((SELECT extract(epoch FROM now() - min(since)) FROM o WHERE attempts = 0), 0)::float8 AS outbox_oldest_new_seconds`,
-		looseAttempts)
-	return b, err
-}
+			coalesce((SELECT extract(epoch FROM now() - min(since)) FROM o WHERE attempts = 0), 0)::float8 AS outbox_oldest_new_seconds`
 
 // FailureCount is how many outbox messages on one channel ever failed.
 type FailureCount struct {
@@ -119,21 +126,30 @@ const failuresSettle = "2 days"
 func (db *DB) SettledFailures(ctx context.Context) (mark int64, counts []FailureCount, err error) {
 	// Ids grow with created_at (bigserial, created_at now()): a backward scan of the
 	// primary key stops at the first row old enough.
-	if err := db.GetContext(ctx, &mark, `SELECT coalesce((SELECT id FROM notifications
-			WHERE created_at < now() - interval '`+failuresSettle+`' ORDER BY id DESC LIMIT 1), 0)`); err != nil {
+	if err := db.GetContext(ctx, &mark, settledMarkSQL); err != nil {
 		return 0, nil, err
 	}
 	counts = []FailureCount{}
-	err = db.SelectContext(ctx, &counts, `SELECT channel, count(*) AS failures FROM notifications
-		WHERE id <= $1 AND `+failedSQL+` GROUP BY channel ORDER BY channel`, mark)
+	err = db.SelectContext(ctx, &counts, settledFailuresSQL, mark)
 	return mark, counts, err
 }
+
+// settledMarkSQL and settledFailuresSQL ($1: the mark) are SettledFailures' statements.
+const (
+	settledMarkSQL = `SELECT coalesce((SELECT id FROM notifications
+			WHERE created_at < now() - interval '` + failuresSettle + `' ORDER BY id DESC LIMIT 1), 0)`
+	settledFailuresSQL = `SELECT channel, count(*) AS failures FROM notifications
+		WHERE id <= $1 AND ` + failedSQL + ` GROUP BY channel ORDER BY channel`
+)
 
 // DeliveryFailuresSince counts the failed messages (by channel) among the outbox rows
 // after mark: a range of the primary key, about two days of messages.
 func (db *DB) DeliveryFailuresSince(ctx context.Context, mark int64) ([]FailureCount, error) {
 	counts := []FailureCount{}
-	err := db.SelectContext(ctx, &counts, `SELECT channel, count(*) AS failures FROM notifications
-		WHERE id > $1 AND `+failedSQL+` GROUP BY channel ORDER BY channel`, mark)
+	err := db.SelectContext(ctx, &counts, failuresSinceSQL, mark)
 	return counts, err
 }
+
+// failuresSinceSQL is DeliveryFailuresSince's statement ($1: the mark).
+const failuresSinceSQL = `SELECT channel, count(*) AS failures FROM notifications
+		WHERE id > $1 AND ` + failedSQL + ` GROUP BY channel ORDER BY channel`

@@ -17,6 +17,6 @@ func (db *DB) PublicPage(ctx context.Context, f PublicPageFilter) ([]Complaint, 
 	q.eq("kecamatan", f.Kecamatan)
 	q.eq("category", f.Category)
 	q.eq("pokja", f.Pokja)
-	q.contains(f.Q, "public_title", "public_answer", "code")
+	q.publicWords(f.Q)
 	return db.page(ctx, q, "published_at DESC, code", f.Page, f.PerPage)
 }

@@ -24,7 +24,7 @@ func (db *DB) Publications(ctx context.Context, f PublicFilter) ([]Complaint, in
 	q.cond(published)
 	q.eq("kecamatan", f.Kecamatan)
 	q.eq("category", f.Category)
-	q.contains(f.Q, "public_title", "public_answer", "code")
+	q.publicWords(f.Q)
 	return db.page(ctx, q, "published_at DESC, code", f.Page, f.PerPage)
 }
 

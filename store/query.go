@@ -12,7 +12,7 @@ import (
 type query struct {
 	where []string
 	args  []any
-	// text says a substring match is among the conditions (page then caps its count).
+	// text says a match of words is among the conditions (page then caps its count).
 	text bool
 }
 
@@ -32,21 +32,6 @@ func (q *query) eq(col, v string) {
 	}
 }
 
-// contains adds a case-insensitive substring match of text on any of cols.
-func (q *query) contains(text string, cols ...string) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return
-	}
-	q.text = true
-	p := q.arg("%" + escapeLike(text) + "%")
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = c + " ILIKE " + p
-	}
-	q.cond("(" + strings.Join(parts, " OR ") + ")")
-}
-
 func (q *query) whereClause() string {
 	if len(q.where) == 0 {
 		return ""
@@ -54,6 +39,7 @@ func (q *query) whereClause() string {
 	return " WHERE " + strings.Join(q.where, " AND ")
 }
 
+// escapeLike escapes LIKE's wildcards in s, for a match of s as it is.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
@@ -64,16 +50,24 @@ const TextCountCap = 1000
 
 // page reads one page of matching complaints in the given order, with the total count.
 func (db *DB) page(ctx context.Context, q query, order string, page, perPage int) ([]Complaint, int, error) {
+	count, list := pageStatements(q, order, page, perPage)
 	var total int
-	count := `SELECT count(*) FROM complaints` + q.whereClause()
+	if err := db.GetContext(ctx, &total, count.SQL, count.Args...); err != nil {
+		return nil, 0, err
+	}
+	var rows []Complaint
+	err := db.SelectContext(ctx, &rows, list.SQL, list.Args...)
+	return rows, total, err
+}
+
+// pageStatements are page's two statements: the count, and the page itself.
+func pageStatements(q query, order string, page, perPage int) (count, list Statement) {
+	count = Statement{SQL: `SELECT count(*) FROM complaints` + q.whereClause(), Args: q.args}
 	if q.text {
 		// A word that most complaints contain would count them all on every page: the
 		// count stops after TextCountCap (the page itself still reads only its rows).
-		count = `SELECT count(*) FROM (SELECT 1 FROM complaints` + q.whereClause() +
+		count.SQL = `SELECT count(*) FROM (SELECT 1 FROM complaints` + q.whereClause() +
 			` LIMIT ` + strconv.Itoa(TextCountCap+1) + `) AS m`
-	}
-	if err := db.GetContext(ctx, &total, count, q.args...); err != nil {
-		return nil, 0, err
 	}
 	if perPage <= 0 {
 		perPage = 20
@@ -82,9 +76,12 @@ func (db *DB) page(ctx context.Context, q query, order string, page, perPage int
 		page = 1
 	}
 	where := q.whereClause()
+	q.args = append([]any{}, q.args...) // the count keeps its own
 	limit, offset := q.arg(perPage), q.arg((page-1)*perPage)
-	var rows []Complaint
-	err := db.SelectContext(ctx, &rows, `SELECT `+complaintColumns+` FROM complaints`+where+
-		` ORDER BY `+order+` LIMIT `+limit+` OFFSET `+offset, q.args...)
-	return rows, total, err
+	// The page's codes first, then their rows: the codes can come from an index that
+	// holds every column the conditions read (complaints_overdue), without reading the
+	// wide rows of every candidate, and only the page's rows are read in full.
+	list = Statement{SQL: `SELECT ` + complaintColumns + ` FROM complaints WHERE code IN (SELECT code FROM complaints` +
+		where + ` ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `) ORDER BY ` + order, Args: q.args}
+	return count, list
 }

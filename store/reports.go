@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -70,21 +71,34 @@ type Report struct {
 }
 
 // reportScope starts a report query: $1 and $2 are the period [from, to), and cond is
-// the viewer's visibility on complaints (true for everyone's).
+// the viewer's visibility on complaints (true for everyone's), on columns of alias c.
 func reportScope(viewer domain.Actor, from, to time.Time) (q query, cond string) {
 	q.arg(from)
 	q.arg(to)
-	visibleTo(viewer, &q)
+	visibleOn(viewer, &q, "c.")
 	if len(q.where) == 0 {
 		return q, "true"
 	}
 	return q, strings.Join(q.where, " AND ")
 }
 
-// Report computes the evaluation report of [from, to) as viewer sees it. overallLimit is
-// the legal time from intake to answer (the policy's overall span).
-func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (Report, error) {
-	r := Report{Counts: map[string][]ReportCount{}, OverallLimitSeconds: overallLimit.Seconds()}
+// reportWorkMem is the sort memory of a report's transaction: the stage times sort the
+// durations of every visit of the period (a year of complaints: about 450,000), which
+// the default 4 MB would spill to disk.
+const reportWorkMem = "64MB"
+
+// Statement is one SQL statement as a store method runs it, with its parameters: what
+// bench.ExplainHot explains. Setup are the SET LOCAL statements its transaction runs first.
+type Statement struct {
+	Name  string
+	SQL   string
+	Args  []any
+	Setup []string
+}
+
+// reportStatements are the statements of Report, in order: counts, stages, answers,
+// feedback, late (overdue partners and desa).
+func reportStatements(viewer domain.Actor, from, to time.Time, overallLimit time.Duration) []Statement {
 	q, scope := reportScope(viewer, from, to)
 	full := domain.SeesEverything(viewer)
 	// A confidential complaint's desa is withheld from pokja and partners, here too.
@@ -92,32 +106,121 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 	if !full {
 		desa = "CASE WHEN c.confidential THEN NULL ELSE c.desa END"
 	}
-	cohort := `WITH c AS (SELECT * FROM complaints WHERE created_at >= $1 AND created_at < $2 AND ` + scope + `)`
+	cohort := `c.created_at >= $1 AND c.created_at < $2 AND ` + scope
+	// JIT compiling costs more (tens of milliseconds) than it saves on these statements.
+	setup := []string{`SET LOCAL work_mem = '` + reportWorkMem + `'`, `SET LOCAL jit = off`}
+	st := func(name, sql string, args []any) Statement {
+		return Statement{Name: name, SQL: sql, Args: args, Setup: setup}
+	}
+	// The feedback's complaints need reading only when the viewer sees some of them.
+	feedbackFrom := `complaint_feedback f WHERE`
+	if scope != "true" {
+		feedbackFrom = `complaint_feedback f JOIN complaints c ON c.code = f.code WHERE ` + scope + ` AND`
+	}
+	// Stage times: the completed visits of the period's complaints (the visits carry
+	// their complaint's created_at), from complaint_visits_stages. Of everyone's, stage
+	// by stage, so each percentile sorts its own durations only and the stages can be
+	// read in parallel; of a scope's, in one pass joined to the scope's complaints.
+	var stages string
+	if scope == "true" {
+		var each []string
+		for _, stage := range ReportStages {
+			each = append(each, fmt.Sprintf(`SELECT '%s' AS status, count(*) AS visits,
+					percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY v.seconds) AS p
+				FROM complaint_visits v WHERE v.status = '%s' AND v.seconds IS NOT NULL
+					AND v.created_at >= $1 AND v.created_at < $2`, stage, stage))
+		}
+		stages = strings.Join(each, "\n\t\t\tUNION ALL ")
+	} else {
+		stages = `SELECT v.status, count(*) AS visits,
+					percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY v.seconds) AS p
+				FROM complaint_visits v JOIN complaints c ON c.code = v.code
+				WHERE v.status IN ` + statusList(ReportStages) + ` AND v.seconds IS NOT NULL
+					AND v.created_at >= $1 AND v.created_at < $2 AND ` + scope + `
+				GROUP BY v.status`
+	}
+	// The answers' statement takes the overall limit as its last parameter.
+	withLimit := append(append([]any{}, q.args...), overallLimit.Seconds())
+	limit := fmt.Sprintf("$%d", len(withLimit))
+	return []Statement{
+		// Counts of the complaints created in the period: one pass, a grouping set per
+		// dimension, the names joined to the few groups afterwards.
+		st("report: counts by dimension", `WITH g AS (
+				SELECT CASE WHEN GROUPING(c.kecamatan) = 0 THEN 'kecamatan' WHEN GROUPING(`+desa+`) = 0 THEN 'desa'
+						WHEN GROUPING(c.category) = 0 THEN 'category' WHEN GROUPING(c.pokja) = 0 THEN 'pokja'
+						WHEN GROUPING(c.partner) = 0 THEN 'partner' WHEN GROUPING(c.channel) = 0 THEN 'channel'
+						ELSE 'status' END AS dim,
+					coalesce(c.kecamatan, `+desa+`, c.category, c.pokja, c.partner, c.channel, c.status, '') AS key,
+					count(*) AS count
+				FROM complaints c WHERE `+cohort+`
+				GROUP BY GROUPING SETS ((c.kecamatan), (`+desa+`), (c.category), (c.pokja), (c.partner), (c.channel), (c.status)))
+			SELECT g.dim, g.key, coalesce(CASE g.dim WHEN 'kecamatan' THEN k.name WHEN 'desa' THEN d.name || ' (' || dk.name || ')'
+					WHEN 'pokja' THEN p.name WHEN 'partner' THEN r.name END, '') AS label, g.count
+			FROM g
+			LEFT JOIN kecamatan k ON g.dim = 'kecamatan' AND k.id = g.key
+			LEFT JOIN desa d ON g.dim = 'desa' AND d.id = g.key LEFT JOIN kecamatan dk ON dk.id = d.kecamatan_id
+			LEFT JOIN pokja p ON g.dim = 'pokja' AND p.id = g.key
+			LEFT JOIN partners r ON g.dim = 'partner' AND r.id = g.key`, q.args),
+		st("report: stage times", `SELECT status, visits, p[1] AS median, p[2] AS p90 FROM (
+			`+stages+`) s
+			WHERE visits > 0`, q.args),
+		// Answers given in the period: a complaint's first publication, or its close
+		// from ready_to_publish (the answer went to the complainant privately), as its
+		// visits mark them (the complaint may have been created before the period). On
+		// time: within the overall limit of intake, and never overdue; reopened: sent
+		// back by the complainant's "not solved" (reopen_count), then or later.
+		st("report: answers", `SELECT
+				count(*) FILTER (WHERE v.first_answer) AS answered,
+				count(*) FILTER (WHERE v.first_answer
+					AND NOT v.code IN (SELECT code FROM complaint_events WHERE action = 'overdue')
+					AND extract(epoch FROM v.entered_at - v.created_at) <= `+limit+`) AS on_time,
+				count(*) FILTER (WHERE v.first_publication) AS published,
+				count(*) FILTER (WHERE v.first_publication AND c.reopen_count > 0) AS reopened
+			FROM complaint_visits v JOIN complaints c ON c.code = v.code
+			WHERE (v.first_answer OR v.first_publication) AND v.entered_at >= $1 AND v.entered_at < $2 AND `+scope,
+			withLimit),
+		// The complainants' feedback given in the period.
+		st("report: feedback", `SELECT count(*) AS n, count(*) FILTER (WHERE f.satisfied) AS satisfied
+			FROM `+feedbackFrom+` f.at >= $1 AND f.at < $2`, q.args),
+		// Where complaints go overdue: those of the period with an overdue event or late
+		// now; the five partners and the five desa with the most.
+		st("report: overdue partners and desa", `WITH late AS MATERIALIZED (
+				SELECT c.partner, `+desa+` AS desa FROM complaints c
+				WHERE `+cohort+` AND (`+overdueSQL("c.")+`
+					OR EXISTS (SELECT 1 FROM complaint_events e WHERE e.code = c.code AND e.action = 'overdue')))
+			(SELECT 'partner' AS dim, l.partner AS key, coalesce(p.name, '') AS label, count(*) AS count
+				FROM late l LEFT JOIN partners p ON p.id = l.partner WHERE l.partner IS NOT NULL
+				GROUP BY 1, 2, 3 ORDER BY count DESC, key LIMIT 5)
+			UNION ALL
+			(SELECT 'desa', d.id, d.name || ' (' || k.name || ')', count(*)
+				FROM late l JOIN desa d ON d.id = l.desa JOIN kecamatan k ON k.id = d.kecamatan_id
+				GROUP BY 1, 2, 3 ORDER BY 4 DESC, 2 LIMIT 5)`, q.args),
+	}
+}
 
-	// Counts of the complaints created in the period.
+// Report computes the evaluation report of [from, to) as viewer sees it. overallLimit is
+// the legal time from intake to answer (the policy's overall span). Its statements run
+// in one read-only transaction, so the figures agree with one another.
+func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (Report, error) {
+	r := Report{Counts: map[string][]ReportCount{}, OverallLimitSeconds: overallLimit.Seconds()}
+	sts := reportStatements(viewer, from, to, overallLimit)
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return r, err
+	}
+	defer tx.Rollback()
+	for _, s := range sts[0].Setup {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return r, err
+		}
+	}
+	counts, stagesSQL, answers, feedback, late := sts[0], sts[1], sts[2], sts[3], sts[4]
+
 	var rows []struct {
 		Dim string `db:"dim"`
 		ReportCount
 	}
-	err := db.SelectContext(ctx, &rows, cohort+`
-		SELECT 'kecamatan' AS dim, coalesce(c.kecamatan, '') AS key, coalesce(k.name, '') AS label, count(*) AS count
-			FROM c LEFT JOIN kecamatan k ON k.id = c.kecamatan GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'desa', coalesce(d.id, ''), coalesce(d.name || ' (' || k.name || ')', ''), count(*)
-			FROM c LEFT JOIN desa d ON d.id = `+desa+` LEFT JOIN kecamatan k ON k.id = d.kecamatan_id GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'category', coalesce(c.category, ''), '', count(*) FROM c GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'pokja', coalesce(c.pokja, ''), coalesce(p.name, ''), count(*)
-			FROM c LEFT JOIN pokja p ON p.id = c.pokja GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'partner', coalesce(c.partner, ''), coalesce(p.name, ''), count(*)
-			FROM c LEFT JOIN partners p ON p.id = c.partner GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'channel', c.channel, '', count(*) FROM c GROUP BY 1, 2, 3
-		UNION ALL
-		SELECT 'status', c.status, '', count(*) FROM c GROUP BY 1, 2, 3`, q.args...)
-	if err != nil {
+	if err := tx.SelectContext(ctx, &rows, counts.SQL, counts.Args...); err != nil {
 		return r, err
 	}
 	for _, d := range ReportDimensions {
@@ -135,26 +238,13 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 		sortReportCounts(list)
 	}
 
-	// Stage times: a visit starts at an event whose status differs from the one before
-	// and ends at the next such event; visits still open have no end and do not count.
 	var stages []struct {
 		Stage  domain.Status   `db:"status"`
 		Visits int             `db:"visits"`
 		Median sql.NullFloat64 `db:"median"`
 		P90    sql.NullFloat64 `db:"p90"`
 	}
-	err = db.SelectContext(ctx, &stages, cohort+`,
-		ev AS (SELECT e.code, e.seq, e.at, e.status,
-				LAG(e.status) OVER (PARTITION BY e.code ORDER BY e.seq) AS prev
-			FROM complaint_events e JOIN c ON c.code = e.code),
-		visits AS (SELECT status, at,
-				LEAD(at) OVER (PARTITION BY code ORDER BY seq) AS left_at
-			FROM ev WHERE prev IS DISTINCT FROM status)
-		SELECT status, count(*) AS visits,
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) AS median,
-			percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at)) AS p90
-		FROM visits WHERE left_at IS NOT NULL GROUP BY status`, q.args...)
-	if err != nil {
+	if err := tx.SelectContext(ctx, &stages, stagesSQL.SQL, stagesSQL.Args...); err != nil {
 		return r, err
 	}
 	for _, st := range ReportStages {
@@ -168,72 +258,43 @@ func (db *DB) Report(ctx context.Context, viewer domain.Actor, from, to time.Tim
 		r.Stages = append(r.Stages, t)
 	}
 
-	// Answers given in the period: the first publication, or a close from
-	// ready_to_publish (the answer went to the complainant privately).
 	var ans struct {
 		Answered  int `db:"answered"`
 		OnTime    int `db:"on_time"`
 		Published int `db:"published"`
 		Reopened  int `db:"reopened"`
 	}
-	limit := q.arg(overallLimit.Seconds())
-	err = db.GetContext(ctx, &ans, `WITH c AS (SELECT * FROM complaints WHERE created_at < $2 AND `+scope+`),
-		ev AS (SELECT e.code, e.at, e.status, e.action,
-				LAG(e.status) OVER (PARTITION BY e.code ORDER BY e.seq) AS prev
-			FROM complaint_events e JOIN c ON c.code = e.code),
-		a AS (SELECT code,
-				min(at) FILTER (WHERE status = 'published') AS published_at,
-				min(at) FILTER (WHERE status = 'published'
-					OR (action = 'close' AND status = 'closed' AND prev = 'ready_to_publish')) AS answered_at,
-				bool_or(action = 'overdue') AS had_overdue
-			FROM ev GROUP BY code)
-		SELECT
-			count(*) FILTER (WHERE a.answered_at >= $1 AND a.answered_at < $2) AS answered,
-			count(*) FILTER (WHERE a.answered_at >= $1 AND a.answered_at < $2 AND NOT a.had_overdue
-				AND extract(epoch FROM a.answered_at - c.created_at) <= `+limit+`) AS on_time,
-			count(*) FILTER (WHERE a.published_at >= $1 AND a.published_at < $2) AS published,
-			count(*) FILTER (WHERE a.published_at >= $1 AND a.published_at < $2 AND c.reopen_count > 0) AS reopened
-		FROM a JOIN c ON c.code = a.code`, q.args...)
-	q.args = q.args[:len(q.args)-1]
-	if err != nil {
+	if err := tx.GetContext(ctx, &ans, answers.SQL, answers.Args...); err != nil {
 		return r, err
 	}
 	r.Answered, r.AnsweredOnTime, r.Published, r.Reopened = ans.Answered, ans.OnTime, ans.Published, ans.Reopened
 	r.OnTimeShare = reportRatio(ans.OnTime, ans.Answered)
 	r.ReopenRate = reportRatio(ans.Reopened, ans.Published)
 
-	// The complainants' feedback given in the period.
 	var fb struct {
 		All       int `db:"n"`
 		Satisfied int `db:"satisfied"`
 	}
-	err = db.GetContext(ctx, &fb, `WITH c AS (SELECT code FROM complaints WHERE `+scope+`)
-		SELECT count(*) AS n, count(*) FILTER (WHERE f.satisfied) AS satisfied
-		FROM complaint_feedback f JOIN c ON c.code = f.code
-		WHERE f.at >= $1 AND f.at < $2`, q.args...)
-	if err != nil {
+	if err := tx.GetContext(ctx, &fb, feedback.SQL, feedback.Args...); err != nil {
 		return r, err
 	}
 	r.FeedbackCount, r.FeedbackSatisfied = fb.All, fb.Satisfied
 	r.SatisfactionRate = reportRatio(fb.Satisfied, fb.All)
 
-	// Where complaints go overdue: those of the period with an overdue event or late now.
-	late := cohort + `,
-		late AS (SELECT c.* FROM c WHERE ` + overdueSQL("c.") + `
-			OR EXISTS (SELECT 1 FROM complaint_events e WHERE e.code = c.code AND e.action = 'overdue'))`
-	r.TopOverduePartners = []ReportCount{}
-	if err := db.SelectContext(ctx, &r.TopOverduePartners, late+`
-		SELECT l.partner AS key, coalesce(p.name, '') AS label, count(*) AS count
-		FROM late l LEFT JOIN partners p ON p.id = l.partner WHERE l.partner IS NOT NULL
-		GROUP BY 1, 2 ORDER BY count DESC, key LIMIT 5`, q.args...); err != nil {
+	var top []struct {
+		Dim string `db:"dim"`
+		ReportCount
+	}
+	if err := tx.SelectContext(ctx, &top, late.SQL, late.Args...); err != nil {
 		return r, err
 	}
-	r.TopOverdueDesa = []ReportCount{}
-	if err := db.SelectContext(ctx, &r.TopOverdueDesa, late+`
-		SELECT d.id AS key, d.name || ' (' || k.name || ')' AS label, count(*) AS count
-		FROM late c JOIN desa d ON d.id = `+desa+` JOIN kecamatan k ON k.id = d.kecamatan_id
-		GROUP BY 1, 2 ORDER BY count DESC, key LIMIT 5`, q.args...); err != nil {
-		return r, err
+	r.TopOverduePartners, r.TopOverdueDesa = []ReportCount{}, []ReportCount{}
+	for _, t := range top {
+		if t.Dim == "partner" {
+			r.TopOverduePartners = append(r.TopOverduePartners, t.ReportCount)
+		} else {
+			r.TopOverdueDesa = append(r.TopOverdueDesa, t.ReportCount)
+		}
 	}
 	return r, nil
 }

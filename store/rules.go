@@ -23,21 +23,25 @@ var staffStages = statusList(domain.StaffStages())
 
 // overdueSQL is domain.IsOverdue in SQL, on the columns of the table alias prefix ("" or
 // "c."): marked overdue by the workflow, or a staff stage's deadline passed before its
-// timer fired.
+// timer fired. A stage without a deadline (a policy without a span for it) is not late:
+// false, not NULL.
 func overdueSQL(prefix string) string {
-	return "(" + prefix + "overdue OR " + prefix + "overall_overdue OR (" + prefix + "deadline < now() AND " +
+	return "(" + prefix + "overdue OR " + prefix + "overall_overdue OR (coalesce(" + prefix + "deadline < now(), false) AND " +
 		prefix + "status IN " + staffStages + "))"
 }
 
 // visibleTo limits a query to domain.ScopeOf(a): the complaints the user may see.
-func visibleTo(a domain.Actor, q *query) {
+func visibleTo(a domain.Actor, q *query) { visibleOn(a, q, "") }
+
+// visibleOn is visibleTo on the columns of the table alias prefix ("" or "c.").
+func visibleOn(a domain.Actor, q *query, prefix string) {
 	scope := domain.ScopeOf(a)
 	switch {
 	case scope.All:
 	case scope.Pokja != "":
-		q.cond("pokja = " + q.arg(scope.Pokja))
+		q.cond(prefix + "pokja = " + q.arg(scope.Pokja))
 	case scope.Partner != "":
-		q.cond("partner = " + q.arg(scope.Partner))
+		q.cond(prefix + "partner = " + q.arg(scope.Partner))
 	default:
 		q.cond("false")
 	}

@@ -34,6 +34,10 @@ type Report struct {
 	Checked int `json:"checked"`
 	// NotStarted counts complaints whose workflow the relay has yet to start.
 	NotStarted int `json:"not_started"`
+	// Archived counts finished complaints (closed, rejected) whose workflow is gone: it
+	// completed and the namespace's retention deleted its history. Their projection is
+	// all there is, as intended, so they are neither checked nor drift.
+	Archived int `json:"archived"`
 	// Drifted counts complaints with at least one drift; Repaired those re-projected.
 	Drifted  int     `json:"drifted"`
 	Repaired int     `json:"repaired"`
@@ -58,8 +62,13 @@ func Check(ctx context.Context, db *store.DB, c client.Client, repair bool) (Rep
 				r.NotStarted++
 				continue
 			}
-			r.Checked++
 			state, err := liveState(ctx, c, p.Code)
+			var missing *serviceerror.NotFound
+			if err != nil && errors.As(err, &missing) && p.Status.Final() {
+				r.Archived++
+				continue
+			}
+			r.Checked++
 			if err != nil {
 				if ctx.Err() != nil {
 					return r, ctx.Err()
@@ -67,7 +76,6 @@ func Check(ctx context.Context, db *store.DB, c client.Client, repair bool) (Rep
 				// A workflow that cannot answer (gone, or its task failing) is drift too;
 				// the check goes on with the others.
 				live := "unanswerable: " + err.Error()
-				var missing *serviceerror.NotFound
 				if errors.As(err, &missing) {
 					live = "not found"
 				}

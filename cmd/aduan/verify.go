@@ -29,6 +29,9 @@ func runVerify(ctx context.Context, cfg config.Config, args []string) error {
 	}
 	fmt.Printf("checked %d complaints: %d drifted, %d repaired, %d waiting for their workflow to start\n",
 		r.Checked, r.Drifted, r.Repaired, r.NotStarted)
+	if r.Archived > 0 {
+		fmt.Printf("%d finished complaints whose workflow history retention has deleted (not checked)\n", r.Archived)
+	}
 	// Complainants whose message never arrived: reported, not a failure of the check
 	// (the resender has tried every way there is; someone must call them).
 	lost, err := db.UndeliveredToComplainants(ctx)

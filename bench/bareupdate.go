@@ -1,0 +1,82 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/workflow"
+)
+
+// The staff actions' baseline: a Workflow Update whose handler only returns, sent the way
+// the core sends an action (UpdateWorkflow waiting for the Completed stage, then Get),
+// without the HTTP request, the sign-in, the validator, the projection to PostgreSQL or
+// the timers a real action sets. Whatever a staff action costs beyond this is ours.
+
+// bareUpdateWorkflowName is the baseline workflow: it takes its Updates and completes
+// after the last.
+const bareUpdateWorkflowName = "AduanBenchBareUpdate"
+
+// bareUpdateName is its one Update.
+const bareUpdateName = "bare"
+
+// bareUpdateWorkflow answers want Updates whose handler only returns, then completes.
+func bareUpdateWorkflow(ctx workflow.Context, want int) error {
+	n := 0
+	if err := workflow.SetUpdateHandler(ctx, bareUpdateName, func(workflow.Context) error {
+		n++
+		return nil
+	}); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return n >= want && workflow.AllHandlersFinished(ctx) })
+}
+
+// BareUpdates starts m baseline workflows (not timed), then on conc clients sends each of
+// them per Updates one after another, as a lifecycle's actions go to one complaint, and
+// times every Update. The CPU it reports is the Updates' alone.
+func BareUpdates(ctx context.Context, s *Stack, m, per, conc int) (Latency, CPUUse, error) {
+	ids := make([]string, m)
+	if _, err := hammer(ctx, m, conc, func(ctx context.Context, i int) error {
+		ids[i] = "bench-bare/" + randomHex(8)
+		_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: s.TaskQueue},
+			bareUpdateWorkflowName, per)
+		return err
+	}); err != nil {
+		return Latency{}, CPUUse{}, fmt.Errorf("start: %w", err)
+	}
+	if _, err := Quiesce(ctx, s); err != nil {
+		return Latency{}, CPUUse{}, err
+	}
+	settleGC()
+	var (
+		mu sync.Mutex
+		d  = make([]time.Duration, 0, m*per)
+	)
+	start, before := time.Now(), s.cpuNow(ctx)
+	walked, err := hammer(ctx, m, conc, func(ctx context.Context, i int) error {
+		for range per {
+			t0 := time.Now()
+			h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: ids[i],
+				UpdateName: bareUpdateName, UpdateID: randomHex(8), WaitForStage: client.WorkflowUpdateStageCompleted})
+			if err == nil {
+				err = h.Get(ctx, nil)
+			}
+			if err != nil {
+				return err
+			}
+			el := time.Since(t0)
+			mu.Lock()
+			d = append(d, el)
+			mu.Unlock()
+		}
+		return nil
+	})
+	use := s.cpuNow(ctx).since(before)
+	if err != nil {
+		return Latency{}, use, err
+	}
+	return summarise(d, walked.Errors*per, time.Since(start)), use, nil
+}

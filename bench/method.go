@@ -1,0 +1,126 @@
+package bench
+
+// waitsReading is how to read "Where the lifecycle waits", and what the profiles taken
+// while issue 16's bench was written showed (the figures above are the current run's).
+const waitsReading = `How to read it. A lifecycle is six HTTP requests in a row: a submit and five Workflow Updates, each
+returning once its projection is in PostgreSQL; behind them the workflow starts, sets six timers, upserts its search
+attributes five times and runs a publication activity. So one lifecycle is about eight empty workflows' worth of CPU
+(the sentence above says how many in this run), and more than half of it is the Temporal server's, persisting
+workflow tasks, timers and Updates. When the busy cores add up to about the machine's, the walk is bound by CPU, and
+the lifecycle's rate is what the cores allow, shared with the Temporal server; below that it waits on round trips
+(a workflow task's poll, the server's persistence, fsync), six of them in a row per lifecycle against one for an
+empty workflow. Either way the lifecycle-rate goal, at least half the empty-workflow rate, asks a lifecycle to cost
+no more than two empty workflows: that is out of reach while an action is a Workflow Update, whatever this
+process does, and the figure is best read as the trend between runs.
+
+What the profiles taken for issue 16 showed in this process, and what they suggest: the Temporal client gzips every gRPC request
+(the SDK's default), about a tenth of this process's CPU in a lifecycle, for payloads the payload codec has already
+encrypted and which do not compress (` + "`client.ConnectionOptions.GrpcCompression: &client.GrpcCompressionNone{}`" + `
+where the Temporal server is on the local network; ` + "`aduan-bench --grpc-gzip=false`" + ` measures it); SLA planning
+(` + "`domain.SLAPolicy.Plans`" + ` at intake and in the projection) rebuilds the office calendar, holidays parsed with
+` + "`time.Parse`" + `, at every step, about 6%; a staff action reads the complaint from PostgreSQL before its Update
+(` + "`complaints.(*Service).load`" + `), about 5%. The rest is the Go runtime and the network: goroutine scheduling,
+system calls, the SDK's payload visitor growing stacks.
+`
+
+const methodNotes = `
+## Method
+
+Everything runs in one process, as ` + "`e2e/main_test.go`" + ` does: a Temporal server (the CLI's dev server with its
+SQLite file in a temp directory so its size can be read; with ` + "`--temporal cluster`" + ` also the production profile's
+server, package ` + "`tempcluster`" + `), a fresh PostgreSQL database (dropped at the end), the worker (` + "`worker.New`" + `,
+the intake relay, the acknowledger and the outbox) and the API (` + "`api.New`" + ` on a local listener, the WhatsApp and
+SMS webhooks with secrets of the run's own, per-client and per-phone rate limits set out of reach).
+
+**Before anything is measured**, ` + "`bench.LoadYear`" + ` writes the closed complaints of a past year straight into
+PostgreSQL (COPY; channels, kecamatan, desa, categories, pokja, partners, statuses and Indonesian texts spread as a
+year spreads them), then vacuums and analyzes. Every figure is then taken over that database.
+
+**Stability.** The load generator shares the machine with the system under test, so what it does is kept small and
+out of the timed path: every request's body and signature is built before its phase starts (no JSON or HMAC work
+inside a measurement); clients keep their connections alive (one transport per phase, as many idle connections as
+clients, every body read to the end); the phase's garbage is collected before it starts (` + "`runtime.GC`" + `), so a
+phase does not pay for its predecessor; the system catches up between phases (below). Every measured path runs
+once before the runs (warm-up: intake on the three channels and both baselines, a few lifecycles, empty workflows
+and bare Updates), so connections, caches, templates and the first workflow tasks are not in the figures. GOGC and
+GOMAXPROCS are left as production runs them: the worker and the API are in this process, and tuning its collector
+would measure a system nobody runs. Pinning processes to cores does not help on 2 cores (the Temporal server,
+PostgreSQL and this process each need both at moments). What cannot be pinned is shown instead: every figure is the
+median of ` + "`--runs`" + ` runs with the smallest and largest in brackets, and each verdict says how many runs met the goal
+on their own.
+
+1. **Intake.** N complaints through the three doors in turn, on 16 concurrent clients: the web form's
+   ` + "`POST /api/v1/complaints`" + `, the WhatsApp Cloud API's webhook and the SMS gateway's (each delivery signed with
+   HMAC-SHA256 as the provider signs it), every one a new number: validation, the place lookup and the PostgreSQL
+   insert of the complaint; the answer does not wait for the workflow, which the API's starter starts in the
+   background (the catch-up figure). Baseline: a gin engine with the API's middleware in the same order (request
+   id, recovery, deadlines, access log, body limit: copies of the API's unexported ones) answering, on the same
+   three paths and with bodies of the same kind, one bare ` + "`INSERT ... RETURNING id`" + ` of the body into a scratch
+   table on the same connection pool, driven by the same clients. Latency is per request (nearest-rank
+   percentiles); the rate is successful requests over wall time.
+2. **Disaster burst.** M messages spread evenly over the burst's time (open load: each is sent at its planned
+   moment whether or not the earlier ones were answered; latency counts from that moment): half WhatsApp, three in
+   ten SMS, two in ten web; one WhatsApp or SMS sender in eight writes a second message once the first is taken
+   (it joins the complaint); one delivery in fifty is sent again after its answer and one in a hundred twice at the
+   same moment (a provider's retries); the web form sends an Idempotency-Key. A delivery not taken is sent again
+   after a second, as providers do. Then: every message's text carries a tag, and each tag must be found exactly
+   once in PostgreSQL, as a complaint or as an attached message (lost: none; doubled: none); and from the last
+   answer the bench times until every complaint of the burst has its workflow started and its acknowledgement sent
+   (outbox). Acknowledgements go through the log sender (no provider is called), the rest of the path is real. The
+   burst runs once, at the end, on the full database with the scale figure's open complaints.
+3. **Lifecycle.** L complaints on 8 concurrent clients, each client doing submit, triage (admin), forward (pokja),
+   partner_answer (partner), approve (pokja), publish (admin) through the API, every action a Workflow Update that
+   returns after its projection is in PostgreSQL (a triage that arrives before the starter has started the
+   workflow starts it in the same request, Update-with-Start). Baseline: a workflow that returns at once,
+   registered on the same worker and task queue, started and awaited (` + "`ExecuteWorkflow` + `Get`" + `) by 8
+   concurrent clients on the same server.
+4. **Staff actions.** Each action's p99 from the lifecycle runs, against a **bare Update**: L workflows whose
+   Update handler only returns, registered on the same worker and task queue, each sent five Updates one after
+   another (as a lifecycle's five actions go to one complaint) by 8 concurrent clients through the same client,
+   the way the core sends an action (` + "`UpdateWorkflow`" + ` waiting for the Completed stage, then ` + "`Get`" + `).
+   The difference is ours: HTTP, sign-in, the validator, the projection to PostgreSQL, timers.
+5. **Cost.** After each lifecycle run the first few complaints' histories are fetched with
+   ` + "`client.GetWorkflowHistory`" + ` once the workflow has no pending activity or workflow task (publish's notifications
+   done). Actions are counted by Temporal Cloud's billing rules: workflow started 1; each accepted Update 1; each
+   signal 1; each activity scheduled 1 (retries would count too; none happen here); each timer started 1; each
+   search-attribute or memo upsert 1; each local-activity or side-effect marker 1; child workflows and external
+   signals 1. Version markers (` + "`workflow.GetVersion`" + `) are not billed and are listed apart. Queries are billed but
+   leave no trace in history; the API issues none on this path (it reads PostgreSQL). Workflow tasks are not
+   billed. History size is ` + "`proto.Size`" + ` of the fetched history. The goal holds when the largest history counted
+   meets it.
+6. **Memory.** K complaints are submitted and triaged to pokja logistik through the API, so they sit in at_pokja
+   waiting on their SLA timers (reminder, deadline, overall limit). Memory is sampled before, and at K/4, K/2 and K:
+   the bench process's VmRSS from /proc/self/status (worker, API and load generator share this process, so it is
+   an upper bound for either; the goal compares K with before the fill), the Go heap in use after a forced GC
+   (` + "`runtime.ReadMemStats`" + `: the worker's sticky workflow cache lives there), and the Temporal server's VmRSS
+   (our child). The worker keeps up to the sticky cache size of workflows in memory (the production worker's
+   ` + "`ADUAN_STICKY_CACHE`" + `, default 1000; ` + "`aduan-bench --sticky-cache N`" + ` measures another size). "Before the
+   fill" is not an idle worker: the intake runs' complaints are open too. Sizes: the dev server's SQLite file
+   (with -wal and -shm) and ` + "`pg_database_size`" + `.
+7. **Pages.** Once per run, over the year and every complaint of the run: the inbox (` + "`GET /api/v1/staff/tasks`" + ` as
+   pokja-logistik, whose pokja holds the K; the API returns at most 200), a complaint's page
+   (` + "`GET /api/v1/staff/complaints/{code}`" + `), the text search (` + "`GET /api/v1/staff/complaints?q=banjir`" + ` as admin,
+   a word of every bench complaint and of a fifth of the year's) and every console page are requested on 4
+   concurrent clients; the evaluation report (` + "`GET /api/v1/staff/reports?from=`" + ` the last 380 days, as admin: the
+   whole year) a tenth as often. The figure is the median of the passes' p99. The fill ends with ` + "`ANALYZE`" + `, as
+   autovacuum would within a minute of such a change.
+
+**Production profile** (` + "`--temporal dev,cluster`" + `, what ` + "`make bench`" + ` runs): after the dev server's stack is
+stopped, a second stack on the Temporal server of the production profile (v1.29.1 on two PostgreSQL databases of the
+run's own, deploy/temporal/production.yaml, started by package ` + "`tempcluster`" + ` as the e2e tests' cluster mode starts
+it) loads the same year into its own database, runs the same warm-up and the intake, lifecycle, staff-action and
+cost figures; they are set beside the dev server's. The burst and the pages are not repeated.
+
+**Where the lifecycle waits** (` + "`--profile DIR`" + `, which ` + "`make bench`" + ` sets): after the runs, one more lifecycle walk
+(not counted) under ` + "`runtime/pprof`" + `'s CPU profiler, summarised by area and by function; and for every measured
+walk, the CPU time of this process, the Temporal server and the run's PostgreSQL backends, read from the kernel.
+
+Between phases the bench waits until the system has caught up: every complaint's workflow started (intake answers
+once the complaint is committed to PostgreSQL and starts its workflow in the background), every acknowledgement
+sent, and the worker through its task queue (a workflow that completes at once must come back within 500 ms), so
+one phase's backlog does not land on the next; after each intake run that wait is reported as "catch-up". Failed
+requests are counted and reported, never timed.
+
+Percentiles of several runs are combined by taking the median of each run's percentile; a ratio is taken run by
+run (each run against its own baseline) and the median of those is judged.
+`
