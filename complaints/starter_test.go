@@ -59,14 +59,23 @@ func TestStarterGivesWayToABurst(t *testing.T) {
 	st.Start()
 	defer st.Stop()
 	t0 := time.Now()
+	var at []time.Time // when each complaint of the burst came in
 	for time.Since(t0) < startAtLatest+500*time.Millisecond { // a burst longer than the limit
 		st.enqueue(context.Background(), inputFor("ADU-BURST-0001"))
+		at = append(at, time.Now())
 		time.Sleep(10 * time.Millisecond)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if first.IsZero() {
 		t.Fatal("nothing started during a long burst")
+	}
+	// A loaded machine may pause this loop: to the starter, a pause as long as intakeQuiet
+	// ends the burst, and starting then is right. Only an unbroken burst is measured.
+	for i := 1; i < len(at) && at[i-1].Before(first); i++ {
+		if gap := at[i].Sub(at[i-1]); gap >= intakeQuiet*3/4 {
+			t.Skipf("the burst paused %s before the first start (a loaded machine): nothing to measure", gap)
+		}
 	}
 	// Not before about startAtLatest; the upper bound only allows for a loaded machine.
 	if d := first.Sub(t0); d < startAtLatest-100*time.Millisecond || d > startAtLatest+time.Second {
