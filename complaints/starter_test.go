@@ -59,7 +59,7 @@ func TestStarterGivesWayToABurst(t *testing.T) {
 	st.Start()
 	defer st.Stop()
 	t0 := time.Now()
-	var at []time.Time // when each complaint of the burst came in
+	var at []time.Time                                        // when each complaint of the burst came in
 	for time.Since(t0) < startAtLatest+500*time.Millisecond { // a burst longer than the limit
 		st.enqueue(context.Background(), inputFor("ADU-BURST-0001"))
 		at = append(at, time.Now())
