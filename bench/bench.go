@@ -72,6 +72,9 @@ type Report struct {
 	MemTotal  string
 	CPUModel  string
 	GoVersion string
+	// LoadBefore and LoadAfter are the machine's load averages (/proc/loadavg) when the
+	// bench began and ended: what else ran beside it.
+	LoadBefore, LoadAfter string
 	// YearLoaded is how many closed complaints LoadYear wrote, in YearTook.
 	YearLoaded int
 	YearTook   time.Duration
@@ -107,7 +110,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 		cfg.Temporal = []string{ProfileDev}
 	}
 	rep := &Report{Config: cfg, Started: time.Now(), CPUs: runtime.NumCPU(), MemTotal: memTotal(),
-		CPUModel: cpuModel(), GoVersion: runtime.Version()}
+		CPUModel: cpuModel(), GoVersion: runtime.Version(), LoadBefore: loadAvg()}
 	if cfg.has(ProfileDev) {
 		if err := runDev(ctx, cfg, rep, say); err != nil {
 			return nil, err
@@ -118,8 +121,21 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 			return nil, err
 		}
 	}
-	rep.Took = time.Since(rep.Started)
+	rep.Took, rep.LoadAfter = time.Since(rep.Started), loadAvg()
 	return rep, nil
+}
+
+// loadAvg is the 1, 5 and 15-minute load averages of /proc/loadavg.
+func loadAvg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // stackOptions are the options of a stack of profile.

@@ -104,6 +104,22 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 	if err != nil {
 		return unavailable(err)
 	}
+	if found {
+		// The provider delivers again the message that opened this very complaint (its
+		// first delivery was answered late or not at all): it is the complaint's text
+		// already, not a message to keep on it. openByMessage finishes its intake.
+		seen, err := s.db.ProviderMessageSeen(ctx, m.Channel, m.ID)
+		if err != nil {
+			return unavailable(err)
+		}
+		if seen {
+			kept, err := s.db.KeptAsMessage(ctx, m.Channel, m.ID)
+			if err != nil {
+				return unavailable(err)
+			}
+			found = kept
+		}
+	}
 	if !found {
 		return s.openByMessage(ctx, m, phone, text)
 	}

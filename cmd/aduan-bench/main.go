@@ -21,6 +21,7 @@ import (
 
 	"aduan/bench"
 	"aduan/config"
+	"aduan/soak"
 	"aduan/tempcluster"
 )
 
@@ -111,15 +112,35 @@ Flags:
 		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 			return err
 		}
+		// The soak's section (make soak) is the soak's to rewrite: kept as it is.
+		kept := soakSection(*out)
 		f, err := os.Create(*out)
 		if err != nil {
 			return err
 		}
 		rep.WriteMarkdown(f, sum)
+		if kept != "" {
+			fmt.Fprintf(f, "\n%s\n", kept)
+		}
 		if err := f.Close(); err != nil {
 			return err
 		}
 		fmt.Printf("\nwritten to %s (took %s)\n", *out, rep.Took.Round(1e9))
 	}
 	return nil
+}
+
+// soakSection is the part of the file at path between the soak's markers, markers
+// included, or "".
+func soakSection(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	text := string(b)
+	i, j := strings.Index(text, soak.BeginMarker), strings.Index(text, soak.EndMarker)
+	if i < 0 || j < i {
+		return ""
+	}
+	return text[i : j+len(soak.EndMarker)]
 }

@@ -82,28 +82,35 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION complaint_visits_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    events int;
-    ev record;
-    cur complaint_visits;
+    evs complaint_events[];
+    ev complaint_events;
+    created timestamptz;
+    cur_seq bigint;
+    cur_status text;
+    later boolean;
     answer boolean;
     publication boolean;
-    created timestamptz;
     codes text[];
 BEGIN
-    SELECT count(*) INTO events FROM changed_events;
-    IF events = 0 THEN
+    SELECT array_agg(x::complaint_events) INTO evs FROM (SELECT * FROM changed_events LIMIT 2) x;
+    IF evs IS NULL THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'INSERT' AND events = 1 THEN
-        SELECT * INTO ev FROM changed_events;
-        PERFORM 1 FROM complaints c WHERE c.code = ev.code FOR UPDATE;
-        SELECT * INTO cur FROM complaint_visits v WHERE v.code = ev.code ORDER BY v.seq DESC LIMIT 1;
-        IF (cur.seq IS NULL OR ev.seq > cur.seq)
-            AND NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.code = ev.code AND e.seq > ev.seq) THEN
-            IF cur.status IS DISTINCT FROM ev.status THEN
+    IF TG_OP = 'INSERT' AND cardinality(evs) = 1 THEN
+        ev := evs[1];
+        SELECT c.created_at, v.seq, v.status,
+                EXISTS (SELECT 1 FROM complaint_events e WHERE e.code = c.code AND e.seq > ev.seq)
+            INTO created, cur_seq, cur_status, later
+            FROM complaints c
+            LEFT JOIN LATERAL (SELECT v.seq, v.status FROM complaint_visits v WHERE v.code = c.code
+                ORDER BY v.seq DESC LIMIT 1) v ON true
+            WHERE c.code = ev.code
+            FOR UPDATE OF c;
+        IF (cur_seq IS NULL OR ev.seq > cur_seq) AND NOT later THEN
+            IF cur_status IS DISTINCT FROM ev.status THEN
                 UPDATE complaint_visits v SET left_at = ev.at, seconds = extract(epoch FROM ev.at - v.entered_at)
-                    WHERE v.code = ev.code AND v.seq = cur.seq;
-                answer := ev.status = 'published' OR (ev.status = 'closed' AND ev.action = 'close' AND cur.status = 'ready_to_publish');
+                    WHERE v.code = ev.code AND v.seq = cur_seq;
+                answer := ev.status = 'published' OR (ev.status = 'closed' AND ev.action = 'close' AND cur_status = 'ready_to_publish');
                 IF answer THEN
                     answer := NOT EXISTS (SELECT 1 FROM complaint_visits v WHERE v.code = ev.code AND v.first_answer);
                 END IF;
@@ -111,10 +118,9 @@ BEGIN
                 IF publication THEN
                     publication := NOT EXISTS (SELECT 1 FROM complaint_visits v WHERE v.code = ev.code AND v.status = 'published');
                 END IF;
-                SELECT c.created_at INTO created FROM complaints c WHERE c.code = ev.code;
                 INSERT INTO complaint_visits (code, seq, status, action, prev_status, entered_at, created_at,
                     first_answer, first_publication)
-                VALUES (ev.code, ev.seq, ev.status, ev.action, cur.status, ev.at, created, answer, publication);
+                VALUES (ev.code, ev.seq, ev.status, ev.action, cur_status, ev.at, created, answer, publication);
             END IF;
             RETURN NULL;
         END IF;
@@ -134,11 +140,10 @@ BEGIN
 END;
 $$;
 -- +goose StatementEnd
--- Each call plans its statements for the tables as they are: a plan cached while
--- complaint_visits was small (a new installation, the start of a bulk load) would scan the
--- whole table at every event once it has grown.
-ALTER FUNCTION complaint_visits_follow() SET plan_cache_mode = force_custom_plan;
-ALTER FUNCTION complaint_visits_lay_out(text[]) SET plan_cache_mode = force_custom_plan;
+-- A lay-out reads and writes its complaints' rows by index, however many they are (the
+-- thousands of a bulk load's statement too: a scan of every visit and every event at each
+-- statement would make a load quadratic).
+ALTER FUNCTION complaint_visits_lay_out(text[]) SET enable_seqscan = off;
 CREATE TRIGGER complaint_events_visits_insert AFTER INSERT ON complaint_events
     REFERENCING NEW TABLE AS changed_events FOR EACH STATEMENT EXECUTE FUNCTION complaint_visits_follow();
 CREATE TRIGGER complaint_events_visits_update AFTER UPDATE ON complaint_events
