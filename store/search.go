@@ -8,8 +8,8 @@ import (
 )
 
 // Search by words. What a person types is parsed by PostgreSQL itself, with the same
-// 'simple' configuration as the generated vectors it is matched against (migration
-// 00021): the words come out lower-cased and split where the complaints' words are
+// 'simple' configuration as the vectors it is matched against (migration 00021: the
+// staff's generated column, the public index's expression): the words come out lower-cased and split where the complaints' words are
 // split (punctuation, spaces; a hyphenated word is kept whole and in its parts), so
 // nothing typed can break the query: quotes, &, |, !, :, * and backslashes are
 // punctuation here, not operators.
@@ -83,8 +83,13 @@ func (q *query) staffWords(viewer domain.Actor, text string) {
 		`(NOT confidential OR to_tsvector('simple', translate(regexp_replace(code, '^ADU-', ''), '-', ' ') || ' ' || coalesce(title, '')) @@ %q)`)
 }
 
-// publicWords matches text against a published answer: its code, public title and
-// public answer (public_vector is NULL for anything not published or confidential).
+// publicVector is the vector of a published answer: its code, public title and public
+// answer, the expression of the index complaints_public_search (migration 00021), which
+// holds the published, non-confidential complaints (the condition published).
+const publicVector = `to_tsvector('simple'::regconfig, translate(regexp_replace(code, '^ADU-', ''), '-', ' ') || ' ' ` +
+	`|| coalesce(public_title, '') || ' ' || coalesce(public_answer, ''))`
+
+// publicWords matches text against a published answer (with the condition published).
 func (q *query) publicWords(text string) {
-	q.words(text, "public_vector", "")
+	q.words(text, publicVector, "")
 }

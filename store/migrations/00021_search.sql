@@ -6,26 +6,27 @@
 --
 -- The words are PostgreSQL's own parse with the 'simple' configuration: lower-cased,
 -- no stemming and no stop words (PostgreSQL has no Indonesian stemmer; a search matches
--- the beginning of words instead, see store/search.go). Both columns are generated, so
--- every write of the row (intake, each projection) keeps them current by itself.
+-- the beginning of words instead, see store/search.go). The staff's vector is a generated
+-- column, so every write of the row (intake, each projection) keeps it current by itself.
 --
 -- search_vector: what staff search, the code (its two halves as words: without the
 -- ADU- prefix every complaint would share, and apart, as PostgreSQL's parser reads
--- "7K3Q-1234" as a word and a negative number), the title and the complainant's text. A viewer who may not
--- read a confidential complaint's text gets matches on its code and title only
--- (store.Search checks those rows again without the text).
+-- "7K3Q-1234" as a word and a negative number), the title and the complainant's text.
+-- A viewer who may not read a confidential complaint's text gets matches on its code
+-- and title only (store.Search checks those rows again without the text).
 ALTER TABLE complaints ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     to_tsvector('simple'::regconfig, translate(regexp_replace(code, '^ADU-', ''), '-', ' ') || ' ' || coalesce(title, '') || ' ' || text)) STORED;
 CREATE INDEX complaints_search ON complaints USING gin (search_vector);
 
--- public_vector: what the public search, the code (as above) and the published title
--- and answer of a published, non-confidential complaint (NULL for any other).
-ALTER TABLE complaints ADD COLUMN public_vector tsvector GENERATED ALWAYS AS (
-    CASE WHEN published_at IS NOT NULL AND NOT confidential THEN
-        to_tsvector('simple'::regconfig, translate(regexp_replace(code, '^ADU-', ''), '-', ' ') || ' ' || coalesce(public_title, '') || ' '
-            || coalesce(public_answer, ''))
-    END) STORED;
-CREATE INDEX complaints_public_search ON complaints USING gin (public_vector) WHERE public_vector IS NOT NULL;
+-- The public search matches the code (as above) and the published title and answer of
+-- a published, non-confidential complaint: an index of that expression, for those rows
+-- only (a stored vector would widen every published row, read by every scan of the
+-- table, for a search of the public pages alone). store.publicVector is the same
+-- expression; the planner uses the index only for the very same.
+CREATE INDEX complaints_public_search ON complaints USING gin (
+    to_tsvector('simple'::regconfig, translate(regexp_replace(code, '^ADU-', ''), '-', ' ') || ' ' || coalesce(public_title, '') || ' '
+        || coalesce(public_answer, '')))
+    WHERE published_at IS NOT NULL AND NOT confidential;
 
 -- The search for overdue complaints (?overdue=true, the supervisors' inbox) reads the
 -- complaints that can be overdue (store.overdueSQL): marked overdue by their workflow, or
@@ -43,6 +44,5 @@ ANALYZE complaints;
 -- +goose Down
 DROP INDEX complaints_overdue;
 DROP INDEX complaints_public_search;
-ALTER TABLE complaints DROP COLUMN public_vector;
 DROP INDEX complaints_search;
 ALTER TABLE complaints DROP COLUMN search_vector;
