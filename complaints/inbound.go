@@ -108,17 +108,11 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		// The provider delivers again the message that opened this very complaint (its
 		// first delivery was answered late or not at all): it is the complaint's text
 		// already, not a message to keep on it. openByMessage finishes its intake.
-		seen, err := s.db.ProviderMessageSeen(ctx, m.Channel, m.ID)
+		seen, kept, err := s.deliveredBefore(ctx, m)
 		if err != nil {
-			return unavailable(err)
+			return err
 		}
-		if seen {
-			kept, err := s.db.KeptAsMessage(ctx, m.Channel, m.ID)
-			if err != nil {
-				return unavailable(err)
-			}
-			found = kept
-		}
+		found = !seen || kept
 	}
 	if !found {
 		return s.openByMessage(ctx, m, phone, text)
@@ -198,20 +192,14 @@ const unattachedWindow = 24 * time.Hour
 // openByMessage starts a complaint from a message of a number with none open, or keeps
 // the message with the number and answers it.
 func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string) error {
-	seen, err := s.db.ProviderMessageSeen(ctx, m.Channel, m.ID)
+	// Delivered again: a message kept before (on a complaint closed since, or with the
+	// number) opens nothing now; one that opened a complaint finishes its intake.
+	seen, kept, err := s.deliveredBefore(ctx, m)
 	if err != nil {
-		return unavailable(err)
+		return err
 	}
-	if seen {
-		// Delivered again: a message kept before (on a complaint closed since, or with the
-		// number) opens nothing now; one that opened a complaint finishes its intake.
-		kept, err := s.db.KeptAsMessage(ctx, m.Channel, m.ID)
-		if err != nil {
-			return unavailable(err)
-		}
-		if kept {
-			return nil
-		}
+	if kept {
+		return nil
 	}
 	if !seen { // a repeated delivery does not count against the number
 		if err := s.allowPhone(phone); err != nil {
@@ -329,4 +317,23 @@ func feedbackWords(text string) (satisfied, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// deliveredBefore says whether the provider delivered m before (seen) and, if so, whether
+// it was kept as a message (kept) rather than opening a complaint.
+func (s *Service) deliveredBefore(ctx context.Context, m InboundMessage) (seen, kept bool, err error) {
+	if seen, err = s.db.ProviderMessageSeen(ctx, m.Channel, m.ID); err != nil || !seen {
+		return seen, false, unavailableOrNil(err)
+	}
+	if kept, err = s.db.KeptAsMessage(ctx, m.Channel, m.ID); err != nil {
+		return seen, false, unavailable(err)
+	}
+	return seen, kept, nil
+}
+
+func unavailableOrNil(err error) error {
+	if err == nil {
+		return nil
+	}
+	return unavailable(err)
 }
