@@ -48,8 +48,8 @@ type Config struct {
 	ServerBin, SQLTool string
 	// ProfileDir, when set, receives the CPU profile of one extra lifecycle walk.
 	ProfileDir string
-	// NoGRPCGzip turns the Temporal client's gzip off (an experiment: production's is on).
-	NoGRPCGzip  bool
+	// GRPCGzip turns the Temporal client's gzip on (an experiment: production's is off).
+	GRPCGzip    bool
 	TemporalCLI string
 	DatabaseURL string
 	Command     string // as typed, for the report
@@ -84,6 +84,9 @@ type Report struct {
 	Scale      ScaleResult
 	Burst      *BurstResult
 	Profile    *ProfileResult
+	// Plans are the hot queries' EXPLAIN (ANALYZE, BUFFERS) over the scale's data, as
+	// markdown (ExplainHot).
+	Plans string
 	// Cluster holds the figures measured on the production profile (nil: not run).
 	Cluster *ClusterReport
 }
@@ -141,7 +144,7 @@ func loadAvg() string {
 // stackOptions are the options of a stack of profile.
 func (c Config) stackOptions(profile string) StackOptions {
 	return StackOptions{TemporalCLI: c.TemporalCLI, DatabaseURL: c.DatabaseURL, StickyCache: c.StickyCache,
-		Temporal: profile, ServerBin: c.ServerBin, SQLTool: c.SQLTool, NoGRPCGzip: c.NoGRPCGzip}
+		Temporal: profile, ServerBin: c.ServerBin, SQLTool: c.SQLTool, GRPCGzip: c.GRPCGzip}
 }
 
 // runDev measures every figure on the dev server.
@@ -183,6 +186,10 @@ func runDev(ctx context.Context, cfg Config, rep *Report, say func(string, ...an
 		}
 		say("scale pass %d/%d over %d complaints: inbox p99 %v, search p99 %v, report p99 %v", i+1, cfg.Runs,
 			rep.Scale.Complaints, ms(rep.Scale.Inbox[i].P99), ms(rep.Scale.Search[i].P99), ms(rep.Scale.Report[i].P99))
+	}
+	say("explaining the hot queries over %d complaints", rep.Scale.Complaints)
+	if rep.Plans, err = ExplainHot(ctx, st.DB); err != nil {
+		return err
 	}
 	if cfg.Burst > 0 {
 		say("disaster burst: %d messages over %s", cfg.Burst, cfg.BurstOver)

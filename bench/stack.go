@@ -101,9 +101,9 @@ type StackOptions struct {
 	// ServerBin and SQLTool are the cluster's Temporal server and SQL tool (empty:
 	// tempcluster.Binaries).
 	ServerBin, SQLTool string
-	// NoGRPCGzip turns off the Temporal client's gzip of its gRPC requests (the SDK's
-	// default, and production's, is on), to measure what it costs.
-	NoGRPCGzip bool
+	// GRPCGzip turns on the Temporal client's gzip of its gRPC requests (the SDK's
+	// default; production's, ADUAN_TEMPORAL_GZIP, is off), to measure what it costs.
+	GRPCGzip bool
 }
 
 // Close stops everything the stack started and drops its database.
@@ -316,7 +316,7 @@ func benchDataConverter() converter.DataConverter {
 // clientOptions are the Temporal client's options (production's, as cmd/aduan dials).
 func (o StackOptions) clientOptions(hostPort string, quiet sdklog.Logger) client.Options {
 	opts := client.Options{HostPort: hostPort, Namespace: "default", Logger: quiet, DataConverter: benchDataConverter()}
-	if o.NoGRPCGzip {
+	if !o.GRPCGzip {
 		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
 	}
 	return opts

@@ -177,6 +177,15 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 	if err != nil {
 		return IntakeResult{}, unavailable(err)
 	}
+	// The web complainant may have left no contact to send the answer's feedback link
+	// to: they get their own, kept with the complaint. (Over WhatsApp and SMS their
+	// number is the key.)
+	var token, tokenHash string
+	if takenBy == nil && req.Channel == "web" {
+		if token, tokenHash, err = store.NewFeedbackToken(); err != nil {
+			return IntakeResult{}, unavailable(err)
+		}
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	// The plans the workflow will start with give the deadlines recorded at intake
 	// (planned once: the working-time calendar is the costly part of intake).
@@ -187,7 +196,7 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
 		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: stageHead(in.Stage),
-		NeedsReview: needsReview,
+		NeedsReview: needsReview, FeedbackTokenHash: tokenHash,
 	})
 	if err != nil {
 		return IntakeResult{}, unavailable(err)
@@ -198,9 +207,10 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		s.starter.enqueue(ctx, in)
 	}
 	out := IntakeResult{Code: res.Code, Created: res.Created}
-	if takenBy == nil && req.Channel == "web" {
-		// The web complainant may have left no contact to send the answer's feedback link
-		// to: they get their own now. (Over WhatsApp and SMS their number is the key.)
+	if res.Created {
+		out.FeedbackToken = token
+	} else if tokenHash != "" {
+		// A retry answered with the complaint its key made gets a token of its own.
 		if out.FeedbackToken, err = s.db.IssueFeedbackToken(ctx, res.Code); err != nil {
 			slog.Warn("feedback token for a web complaint not issued", "code", res.Code, "err", err)
 			out.FeedbackToken = ""

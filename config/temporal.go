@@ -103,5 +103,12 @@ func (c Config) TemporalClientOptions() (client.Options, error) {
 	if c.temporalProfile == nil {
 		return client.Options{}, fmt.Errorf("temporal client settings were not loaded")
 	}
-	return c.temporalProfile.ToClientOptions(envconfig.ToClientOptionsRequest{})
+	opts, err := c.temporalProfile.ToClientOptions(envconfig.ToClientOptionsRequest{})
+	if err != nil {
+		return opts, err
+	}
+	if !c.Temporal.Gzip {
+		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
+	return opts, nil
 }

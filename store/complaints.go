@@ -35,6 +35,9 @@ type Intake struct {
 	StagePlan       *domain.Plan
 	// NeedsReview marks a complaint opened by a voice note or a picture alone.
 	NeedsReview bool
+	// FeedbackTokenHash, when set, is the hash of the web complainant's own feedback
+	// token (NewFeedbackToken), kept with a complaint this intake creates.
+	FeedbackTokenHash string
 }
 
 // IntakeResult says which complaint an intake produced.
@@ -72,8 +75,8 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	if err != nil {
 		return IntakeResult{}, err
 	}
-	// One statement, so one round trip and atomic without a transaction: the complaint
-	// and its first audit event, or neither.
+	// One statement, so one round trip and one commit, atomic without a transaction: the
+	// complaint, its first audit event and the web complainant's feedback token, or none.
 	var got string
 	err = db.GetContext(ctx, &got, `WITH c AS (
 			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
@@ -87,13 +90,16 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		), e AS (
 			INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
 			SELECT code, 1, $13, $17, $18, 'submit', 'received', $19 FROM c
+		), f AS (
+			INSERT INTO feedback_tokens (token_hash, code, dedupe_key)
+			SELECT $23, code, 'intake/' || code || '/' || left($23, 16) FROM c WHERE $23 <> ''
 		)
 		SELECT code FROM c`,
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
 		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
 		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".", planJSON,
-		in.NeedsReview, domain.PhoneConfirmation(in.Channel, takenBy.String))
+		in.NeedsReview, domain.PhoneConfirmation(in.Channel, takenBy.String), in.FeedbackTokenHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
 		err = db.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)

@@ -19,13 +19,26 @@ func (db *DB) FeedbackTokenHashes(ctx context.Context, code string) ([]string, e
 // web complainant's own link, handed to them once in the answer to their intake (they may
 // have left no contact to send the answer's link to). Every call draws another.
 func (db *DB) IssueFeedbackToken(ctx context.Context, code string) (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, hash, err := NewFeedbackToken()
+	if err != nil {
 		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
-	hash := HashToken(token)
-	_, err := db.ExecContext(ctx, `INSERT INTO feedback_tokens (token_hash, code, dedupe_key) VALUES ($1, $2, $3)`,
-		hash, code, "intake/"+code+"/"+hash[:16])
+	_, err = db.ExecContext(ctx, `INSERT INTO feedback_tokens (token_hash, code, dedupe_key) VALUES ($1, $2, $3)`,
+		hash, code, intakeTokenKey(code, hash))
 	return token, err
 }
+
+// NewFeedbackToken draws a feedback token and its hash (HashToken), the one kept. Intake
+// hands the hash to InsertIntake, which keeps it with the complaint in one statement.
+func NewFeedbackToken() (token, hash string, err error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token), nil
+}
+
+// intakeTokenKey is the dedupe key of a web complainant's own token (the insert in
+// insertIntake builds the same in SQL).
+func intakeTokenKey(code, hash string) string { return "intake/" + code + "/" + hash[:16] }

@@ -70,7 +70,7 @@ Flags:
 	serverBin := fs.String("temporal-server", "", "the production profile's Temporal server binary (default: $(go env GOPATH)/bin/temporal-server-"+tempcluster.Version+"/server, which make cluster builds)")
 	sqlTool := fs.String("temporal-sql-tool", "", "its SQL tool (default: beside the server)")
 	profile := fs.String("profile", "", "directory for the CPU profile of one extra lifecycle walk (empty: none)")
-	gzip := fs.Bool("grpc-gzip", true, "the Temporal client gzips its gRPC requests (the SDK's default and production's; false measures without)")
+	gzip := fs.Bool("grpc-gzip", false, "the Temporal client gzips its gRPC requests (the SDK's default; production's, ADUAN_TEMPORAL_GZIP, is off; true measures with)")
 	out := fs.String("out", "docs/PERFORMANCE.md", "report file (empty: none)")
 	_ = fs.Parse(args)
 	if *runs < 1 || *intake < 1 || *lifecycle < 1 || *scale < 4 || *year < 0 || *burst < 0 || *burstOver <= 0 {
@@ -83,7 +83,7 @@ Flags:
 	cfg.Runs, cfg.Intake, cfg.Lifecycle, cfg.Scale, cfg.Histories, cfg.InboxReqs, cfg.StickyCache =
 		*runs, *intake, *lifecycle, *scale, *histories, *inboxReqs, *sticky
 	cfg.Year, cfg.Seed, cfg.Burst, cfg.BurstOver = *year, *seed, *burst, *burstOver
-	cfg.ServerBin, cfg.SQLTool, cfg.ProfileDir, cfg.NoGRPCGzip = *serverBin, *sqlTool, *profile, !*gzip
+	cfg.ServerBin, cfg.SQLTool, cfg.ProfileDir, cfg.GRPCGzip = *serverBin, *sqlTool, *profile, *gzip
 	cfg.Temporal = nil
 	for _, p := range strings.Split(*temporal, ",") {
 		switch p = strings.TrimSpace(p); p {
