@@ -28,6 +28,12 @@ func TestBenchSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, want := range []string{"inbox — GET /api/v1/staff/tasks as pokja-logistik", "search: page — ?q=banjir as admin",
+		"report: stage times", "metrics: open complaints", "Execution Time"} {
+		if !strings.Contains(rep.Plans, want) {
+			t.Errorf("the hot queries' plans have no %q:\n%s", want, rep.Plans)
+		}
+	}
 	if rep.YearLoaded != 300 || rep.YearTook <= 0 {
 		t.Errorf("year: %d loaded in %s", rep.YearLoaded, rep.YearTook)
 	}
