@@ -21,6 +21,16 @@ where the Temporal server is on the local network; ` + "`aduan-bench --grpc-gzip
 ` + "`time.Parse`" + `, at every step, about 6%; a staff action reads the complaint from PostgreSQL before its Update
 (` + "`complaints.(*Service).load`" + `), about 5%. The rest is the Go runtime and the network: goroutine scheduling,
 system calls, the SDK's payload visitor growing stacks.
+
+Where a staff action's time goes (a walk of 80 complaints timed inside the API and the projection, and one history's
+event times, on 2026-12-01): on one client an action took about 20 ms, of which the Update 17 ms (its workflow task
+about 10 ms, the projection inside it 4 ms) against about 6 ms for a bare Update; the reads around it (the complaint
+before, the view after) 3 to 4 ms. On 8 clients the Update took about 100 ms against a bare Update's 26 ms (p50): the
+workflow task waited 3 to 65 ms to be picked up and took 18 to 70 ms, the projection 15 ms of it, and the server
+stamped the search-attribute upsert up to 50 ms after the marker. An action's workflow task does four things a bare
+Update's does not (the projection's marker, a timer cancelled and another started, the search attributes, and the
+projection itself in PostgreSQL), and each of them waits for the same two cores: the ratio to a bare Update is the
+price of recording the action, durably and searchably, before answering.
 `
 
 const methodNotes = `

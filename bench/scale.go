@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"aduan/domain"
 )
 
 // MemSample is the memory picture with Open complaints waiting on their timers.
@@ -43,6 +45,9 @@ type ScaleResult struct {
 	// /api/v1/staff/reports as admin), one latency per pass; ReportTotal its complaints.
 	Report      []Latency
 	ReportTotal int
+	// ReportComputed is the same report computed by PostgreSQL at every request
+	// (store.Report, past the core's cache of unchanged reports), one latency per pass.
+	ReportComputed []Latency
 	// OpenAll is how many complaints were open (not closed or rejected) at the end of the
 	// fill, of every phase.
 	OpenAll int
@@ -216,6 +221,11 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 		return fmt.Errorf("report: %w", err)
 	}
 	r.Report, r.ReportTotal = append(r.Report, report), int(reportTotal.Load())
+	computed, err := reportComputed(ctx, s, max(reqs/20, 10), conc)
+	if err != nil {
+		return fmt.Errorf("report computed: %w", err)
+	}
+	r.ReportComputed = append(r.ReportComputed, computed)
 	return measureConsole(ctx, s, r, reqs, conc)
 }
 
@@ -224,3 +234,21 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 const ReportDays = 380
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+// reportComputed times the API's report as PostgreSQL computes it, n times on conc
+// clients: store.Report for admin over the same period, without the core's cache.
+func reportComputed(ctx context.Context, s *Stack, n, conc int) (Latency, error) {
+	admin, err := s.DB.StaffByUsername(ctx, "admin")
+	if err != nil {
+		return Latency{}, err
+	}
+	policy := domain.DefaultSLAPolicy()
+	limit := time.Duration(policy.Overall.Days)*24*time.Hour + policy.Overall.Dur
+	today := time.Now().In(wita)
+	to := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, wita)
+	from := to.AddDate(0, 0, -ReportDays)
+	return hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
+		_, err := s.DB.Report(ctx, admin.Actor(), from, to, limit)
+		return err
+	})
+}

@@ -59,7 +59,13 @@ func (s *Service) Report(ctx context.Context, viewer domain.Actor, from, to stri
 	}
 	// The overall limit counts calendar days, whatever the stage calendar.
 	limit := time.Duration(policy.Overall.Days)*24*time.Hour + policy.Overall.Dur
-	rep, err := s.db.Report(ctx, viewer, start, end, limit)
+	changes, err := s.db.ReportChanges(ctx)
+	if err != nil {
+		return Report{}, unavailable(err)
+	}
+	rep, err := s.reports.get(ctx, reportKey(viewer, start, end, limit), changes, func() (store.Report, error) {
+		return s.db.Report(ctx, viewer, start, end, limit)
+	})
 	if err != nil {
 		return Report{}, unavailable(err)
 	}

@@ -82,6 +82,7 @@ type Service struct {
 	misses       *clientLimiter
 	starter      *starter
 	policies     policyCache
+	reports      reportCache
 }
 
 // New builds the core. Call Start before serving and Stop at shutdown.

@@ -37,6 +37,7 @@ type Store interface {
 	NotificationsFor(ctx context.Context, username string, page, perPage int) ([]store.Notification, int, error)
 	Board(ctx context.Context) (pokja, partners []store.BoardRow, err error)
 	Report(ctx context.Context, viewer domain.Actor, from, to time.Time, overallLimit time.Duration) (store.Report, error)
+	ReportChanges(ctx context.Context) (int64, error)
 
 	AddMessage(ctx context.Context, code, channel, text string) (int64, error)
 	AddInboundMessage(ctx context.Context, code, channel, text, providerID string) (id int64, created bool, err error)

@@ -34,6 +34,9 @@ func TestBenchSmoke(t *testing.T) {
 			t.Errorf("the hot queries' plans have no %q:\n%s", want, rep.Plans)
 		}
 	}
+	if len(rep.Scale.ReportComputed) != 1 || rep.Scale.ReportComputed[0].N == 0 || rep.Scale.ReportComputed[0].P99 <= 0 {
+		t.Errorf("the report computed past the cache: %+v", rep.Scale.ReportComputed)
+	}
 	if rep.YearLoaded != 300 || rep.YearTook <= 0 {
 		t.Errorf("year: %d loaded in %s", rep.YearLoaded, rep.YearTook)
 	}

@@ -368,3 +368,14 @@ func reportRatio(n, d int) *float64 {
 	f := float64(n) / float64(d)
 	return &f
 }
+
+// ReportChanges is a number that changes whenever something a report reads has been
+// written (migration 00026: every such statement draws from the sequence
+// report_changes): the same number twice means the same report. A number is drawn
+// before its transaction commits, so a report computed in that moment may miss the
+// write it stands for; the reader bounds how long it trusts one (complaints.reportCache).
+func (db *DB) ReportChanges(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.GetContext(ctx, &n, `SELECT last_value * 2 + is_called::int FROM report_changes`)
+	return n, err
+}
