@@ -292,6 +292,9 @@ func pageRows(r *Report) []Row {
 	if r.YearLoaded > 0 {
 		over += fmt.Sprintf("; %d of a past year loaded in %s", r.YearLoaded, r.YearTook.Round(time.Second))
 	}
+	if sc.Vacuumed {
+		over += "; vacuumed after the fill, as autovacuum would have (this PostgreSQL runs without it)"
+	}
 	page := func(label string, ls []Latency, goal time.Duration) Row {
 		var p99 []float64
 		for _, l := range ls {

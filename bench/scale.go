@@ -48,6 +48,9 @@ type ScaleResult struct {
 	// ReportComputed is the same report computed by PostgreSQL at every request
 	// (store.Report, past the core's cache of unchanged reports), one latency per pass.
 	ReportComputed []Latency
+	// Vacuumed says the bench vacuumed the tables after the fill because the server runs
+	// without autovacuum, which would have done so on its own (migration 00025).
+	Vacuumed bool
 	// OpenAll is how many complaints were open (not closed or rejected) at the end of the
 	// fill, of every phase.
 	OpenAll int

@@ -175,3 +175,14 @@ func (db *DB) SettleBulk(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Autovacuum reports whether the server runs autovacuum (the setting autovacuum). Without
+// it nothing keeps the visibility map or the statistics current, and the inbox, searches
+// and report slowly fall back from index-only scans to reading the tables.
+func (db *DB) Autovacuum(ctx context.Context) (bool, error) {
+	var on string
+	if err := db.GetContext(ctx, &on, `SHOW autovacuum`); err != nil {
+		return false, err
+	}
+	return on == "on", nil
+}

@@ -52,6 +52,13 @@ func TestReportChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	n = moved("a projection", n)
+	exec(t, db, `UPDATE complaints SET ack_pending = false, workflow_started = true, start_claimed_until = NULL,
+		ack_claimed_until = NULL`)
+	if after := changes(); after != n {
+		t.Errorf("an update of what no report reads (the loops' claims) moved the change number from %d to %d", n, after)
+	}
+	exec(t, db, `UPDATE complaints SET status = status WHERE false`)
+	n = moved("an update of a complaint's status (even of no row)", n)
 	exec(t, db, `UPDATE kecamatan SET name = name WHERE false`)
 	moved("a statement on the places (even one that changes no row)", n)
 }

@@ -32,6 +32,9 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	if n > 0 {
 		slog.Info("applied migrations", "count", n)
 	}
+	if on, err := db.Autovacuum(ctx); err == nil && !on {
+		slog.Warn("PostgreSQL runs with autovacuum off: the inbox, searches and report will slow down as complaints change; turn it on (autovacuum = on, PostgreSQL's default)")
+	}
 	return db, nil
 }
 

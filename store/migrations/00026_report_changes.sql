@@ -16,7 +16,13 @@ END;
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER complaints_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON complaints
+-- Of the complaints, the updates of what a report reads (store.reportStatements): the
+-- loops that claim rows (acknowledgements, starts) update other columns every few
+-- seconds, matching rows or not, and would otherwise change the number all the time.
+CREATE TRIGGER complaints_report_changed AFTER INSERT OR DELETE OR TRUNCATE ON complaints
+    FOR EACH STATEMENT EXECUTE FUNCTION report_changed();
+CREATE TRIGGER complaints_report_updated AFTER UPDATE OF code, created_at, kecamatan, desa, category, pokja, partner,
+    channel, status, confidential, reopen_count, overdue, overall_overdue, deadline ON complaints
     FOR EACH STATEMENT EXECUTE FUNCTION report_changed();
 CREATE TRIGGER complaint_events_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON complaint_events
     FOR EACH STATEMENT EXECUTE FUNCTION report_changed();
@@ -39,6 +45,7 @@ DROP TRIGGER desa_report_changed ON desa;
 DROP TRIGGER kecamatan_report_changed ON kecamatan;
 DROP TRIGGER complaint_feedback_report_changed ON complaint_feedback;
 DROP TRIGGER complaint_events_report_changed ON complaint_events;
+DROP TRIGGER complaints_report_updated ON complaints;
 DROP TRIGGER complaints_report_changed ON complaints;
 DROP FUNCTION report_changed();
 DROP SEQUENCE report_changes;
