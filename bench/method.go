@@ -13,10 +13,10 @@ empty workflow. Either way the lifecycle-rate goal, at least half the empty-work
 no more than two empty workflows: that is out of reach while an action is a Workflow Update, whatever this
 process does, and the figure is best read as the trend between runs.
 
-What the profiles taken for issue 16 showed in this process, and what they suggest: the Temporal client gzips every gRPC request
-(the SDK's default), about a tenth of this process's CPU in a lifecycle, for payloads the payload codec has already
-encrypted and which do not compress (` + "`client.ConnectionOptions.GrpcCompression: &client.GrpcCompressionNone{}`" + `
-where the Temporal server is on the local network; ` + "`aduan-bench --grpc-gzip=false`" + ` measures it); SLA planning
+What the profiles taken for issue 16 showed in this process, and what came of them: the Temporal client gzipped every
+gRPC request (the SDK's default), about a tenth of this process's CPU in a lifecycle, for payloads the payload codec
+has already encrypted and which do not compress; it no longer does (` + "`ADUAN_TEMPORAL_GZIP`" + `, off;
+` + "`aduan-bench --grpc-gzip`" + ` measures with it). SLA planning
 (` + "`domain.SLAPolicy.Plans`" + ` at intake and in the projection) rebuilds the office calendar, holidays parsed with
 ` + "`time.Parse`" + `, at every step, about 6%; a staff action reads the complaint from PostgreSQL before its Update
 (` + "`complaints.(*Service).load`" + `), about 5%. The rest is the Go runtime and the network: goroutine scheduling,
