@@ -51,12 +51,7 @@ func New(core *complaints.Service, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		r.Use(opts.Metrics.Middleware()) // first: a panic's 500 is counted too
 	}
-	r.Use(requestID)
-	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
-		slog.Error("panic in handler", "path", c.FullPath(), "err", err, reqid.LogKey, reqid.From(c.Request.Context()))
-		respond.Fail(c, http.StatusInternalServerError, respond.CodeInternal, "Terjadi kesalahan di server.", nil)
-	}))
-	r.Use(deadlines, accessLog, limitBody)
+	r.Use(Middleware()...)
 	r.NoRoute(func(c *gin.Context) { respond.NotFound(c, "Alamat tidak ditemukan.") })
 
 	webhooks.Register(r, core, opts.Webhooks)
@@ -72,6 +67,16 @@ func New(core *complaints.Service, opts Options) http.Handler {
 		r.GET("/metrics", gin.WrapH(opts.Metrics.Handler()))
 	}
 	return r
+}
+
+// Middleware is what every request goes through before its door, in order: its request
+// id, recovery from a panic (a 500), the connection's deadlines, the access log and the
+// body's size limit. The bench's intake baseline runs the same.
+func Middleware() []gin.HandlerFunc {
+	return []gin.HandlerFunc{requestID, gin.CustomRecovery(func(c *gin.Context, err any) {
+		slog.Error("panic in handler", "path", c.FullPath(), "err", err, reqid.LogKey, reqid.From(c.Request.Context()))
+		respond.Fail(c, http.StatusInternalServerError, respond.CodeInternal, "Terjadi kesalahan di server.", nil)
+	}), deadlines, accessLog, limitBody}
 }
 
 // accessLog logs method, route pattern, status, duration and request id: never query

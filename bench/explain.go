@@ -54,13 +54,7 @@ func ExplainHot(ctx context.Context, db *store.DB) (string, error) {
 	add("?q=banjir as pokja-logistik", store.SearchStatements(pokja, store.Filter{Q: "banjir", Page: 1, PerPage: 20})...)
 	add("?category=bantuan_logistik&overdue=true as pokja-logistik", store.SearchStatements(pokja,
 		store.Filter{Category: "bantuan_logistik", Overdue: &overdue, Page: 1, PerPage: 20})...)
-	// The report of the past year, as /staf/laporan asks it (whole days in the regency's
-	// zone, today included), with the default policy's overall limit.
-	policy := domain.DefaultSLAPolicy()
-	today := time.Now().In(wita)
-	to := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, wita)
-	from := to.AddDate(-1, 0, 0)
-	limit := time.Duration(policy.Overall.Days)*24*time.Hour + policy.Overall.Dur
+	from, to, limit := reportPeriod(ReportDays)
 	add(fmt.Sprintf("GET /api/v1/staff/reports?from=%s&to=%s as admin", from.Format(time.DateOnly),
 		to.AddDate(0, 0, -1).Format(time.DateOnly)), store.ReportStatements(admin, from, to, limit)...)
 	mark, _, err := db.SettledFailures(ctx)
@@ -84,6 +78,15 @@ func ExplainHot(ctx context.Context, db *store.DB) (string, error) {
 		fmt.Fprintf(&plans, "\n<a id=\"plan-%d\"></a>%d. **%s**\n\n```\n%s\n```\n", i+1, i+1, st.Name, plan)
 	}
 	return b.String() + plans.String(), nil
+}
+
+// reportPeriod is the report of the last days days as the API asks it (whole days in the
+// regency's zone, today included: [from, to)), with the default policy's overall limit.
+func reportPeriod(days int) (from, to time.Time, limit time.Duration) {
+	policy := domain.DefaultSLAPolicy()
+	today := time.Now().In(wita)
+	to = time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, wita)
+	return to.AddDate(0, 0, -days), to, time.Duration(policy.Overall.Days)*24*time.Hour + policy.Overall.Dur
 }
 
 // inboxSize is the API's inbox page (complaints.Service.Tasks).

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"aduan/reqid"
+	"aduan/api"
 	"aduan/store"
 )
 
@@ -135,50 +135,15 @@ func call(ctx context.Context, hc *http.Client, method, url, token string, body 
 	return nil
 }
 
-// scratchRouter is the intake baseline: a gin engine with the API's middleware in the
-// same order (request id, recovery, deadlines, access log, body limit: minimal copies of
-// api's unexported ones) answering, on the three intake paths the bench drives (the web
+// scratchRouter is the intake baseline: a gin engine with the API's middleware
+// (api.Middleware) answering, on the three intake paths the bench drives (the web
 // form's JSON and the WhatsApp and SMS webhooks), one bare INSERT of the raw body into a
 // scratch table of the same database pool.
 func scratchRouter(db *store.DB) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil)
-	r.Use(func(c *gin.Context) { // requestID
-		id := c.GetHeader(reqid.Header)
-		if !reqid.Valid(id) {
-			id = reqid.New()
-		}
-		c.Header(reqid.Header, id)
-		c.Request = c.Request.WithContext(reqid.With(c.Request.Context(), id))
-		c.Next()
-	})
-	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
-		slog.Error("panic in handler", "path", c.FullPath(), "err", err)
-		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal"})
-	}))
-	r.Use(func(c *gin.Context) { // deadlines
-		rc := http.NewResponseController(c.Writer)
-		now := time.Now()
-		_ = rc.SetReadDeadline(now.Add(time.Minute))
-		_ = rc.SetWriteDeadline(now.Add(5 * time.Minute))
-		c.Next()
-	}, func(c *gin.Context) { // accessLog
-		start := time.Now()
-		c.Next()
-		slog.Info("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
-			"ms", time.Since(start).Milliseconds(), reqid.LogKey, reqid.From(c.Request.Context()))
-	}, func(c *gin.Context) { // limitBody
-		const maxJSONBody = 64 << 10
-		if c.Request.ContentLength > maxJSONBody {
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "too_large"})
-			return
-		}
-		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
-		}
-		c.Next()
-	})
+	r.Use(api.Middleware()...)
 	insert := func(status int) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			raw, err := io.ReadAll(c.Request.Body)

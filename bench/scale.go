@@ -1,19 +1,16 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	"aduan/domain"
+	"aduan/procfs"
 )
 
 // MemSample is the memory picture with Open complaints waiting on their timers.
@@ -60,31 +57,14 @@ type ScaleResult struct {
 	PageBytes int
 }
 
-// vmRSS reads VmRSS (bytes) from /proc/<pid>/status.
-func vmRSS(pid string) int64 {
-	f, err := os.Open(filepath.Join("/proc", pid, "status"))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 func sampleMem(s *Stack, open int) MemSample {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m := MemSample{Open: open, ProcessRSS: vmRSS("self"), GoHeap: int64(ms.HeapInuse)}
+	m := MemSample{Open: open, ProcessRSS: procfs.VmRSS("self"), GoHeap: int64(ms.HeapInuse)}
 	if s.temporalPID != nil {
 		if pid := s.temporalPID(); pid > 0 {
-			m.ServerRSS = vmRSS(strconv.Itoa(pid))
+			m.ServerRSS = procfs.VmRSS(strconv.Itoa(pid))
 		}
 	}
 	return m
@@ -245,11 +225,7 @@ func reportComputed(ctx context.Context, s *Stack, n, conc int) (Latency, error)
 	if err != nil {
 		return Latency{}, err
 	}
-	policy := domain.DefaultSLAPolicy()
-	limit := time.Duration(policy.Overall.Days)*24*time.Hour + policy.Overall.Dur
-	today := time.Now().In(wita)
-	to := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, wita)
-	from := to.AddDate(0, 0, -ReportDays)
+	from, to, limit := reportPeriod(ReportDays)
 	return hammer(ctx, n, conc, func(ctx context.Context, _ int) error {
 		_, err := s.DB.Report(ctx, admin.Actor(), from, to, limit)
 		return err

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,15 +121,6 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func withDatabase(raw, name string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
 // FindTemporalCLI looks for the Temporal CLI: PATH, $(go env GOPATH)/bin, ~/go/bin. (The
 // commands take TEMPORAL_CLI from their configuration and pass it in StackOptions.)
 func FindTemporalCLI() string {
@@ -183,7 +173,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 
 	// PostgreSQL: a fresh database, dropped at Close.
-	adminURL, err := withDatabase(o.DatabaseURL, "postgres")
+	adminURL, err := store.DatabaseURL(o.DatabaseURL, "postgres")
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +192,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 			slog.Error("bench: drop database", "err", err)
 		}
 	})
-	s.DBURL, _ = withDatabase(o.DatabaseURL, dbName)
+	s.DBURL, _ = store.DatabaseURL(o.DatabaseURL, dbName)
 	s.DB, err = store.Open(ctx, s.DBURL)
 	if err != nil {
 		return nil, err
@@ -356,7 +346,7 @@ func (s *Stack) startCluster(o StackOptions, admin *sql.DB, tmp string, quiet sd
 		tempcluster.DropDatabases(func(q string) error { _, err := admin.Exec(q); return err }, prefix)
 	})
 	host, port := tempcluster.PGHostPort(o.DatabaseURL)
-	adminURL, err := withDatabase(o.DatabaseURL, "postgres")
+	adminURL, err := store.DatabaseURL(o.DatabaseURL, "postgres")
 	if err != nil {
 		return err
 	}

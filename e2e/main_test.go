@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,22 +114,15 @@ func trimNewline(b []byte) []byte {
 	return b
 }
 
+// withDatabase returns url with its path set to database name.
+var withDatabase = store.DatabaseURL
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-// withDatabase returns url with its path set to database name.
-func withDatabase(raw, name string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
 }
 
 func run(m *testing.M) int {

@@ -1,7 +1,6 @@
 package soak
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"aduan/procfs"
 )
 
 // ProcSample is one process's size as /proc and its /metrics show it.
@@ -137,7 +138,7 @@ func (sm *sampler) take(ctx context.Context, label string, at time.Duration, tr 
 	smp.API = readProc(s.api.pid(), s.pgPort)
 	smp.API.Goroutines = goroutines(s.apiBase + "/metrics")
 	for _, pid := range s.temporal.pids() {
-		smp.TemporalRSS += vmRSS(pid)
+		smp.TemporalRSS += procfs.VmRSS(strconv.Itoa(pid))
 	}
 	err := s.db.GetContext(ctx, &smp.Complaints, `SELECT count(*) FROM complaints`)
 	return smp, err
@@ -152,23 +153,6 @@ func (p ProcSample) String() string {
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
-// vmRSS reads VmRSS (bytes) from /proc/<pid>/status.
-func vmRSS(pid int) int64 {
-	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 // readProc reads a process's RSS and descriptors, telling its sockets apart with the
 // kernel's TCP tables: connected to PostgreSQL's port, or accepted on one of its own
 // listening ports.
@@ -177,7 +161,7 @@ func readProc(pid, pgPort int) ProcSample {
 	if pid == 0 {
 		return p
 	}
-	p.RSS = vmRSS(pid)
+	p.RSS = procfs.VmRSS(strconv.Itoa(pid))
 	dir := filepath.Join("/proc", strconv.Itoa(pid))
 	ents, err := os.ReadDir(filepath.Join(dir, "fd"))
 	if err != nil {

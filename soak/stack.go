@@ -64,15 +64,6 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func withDatabase(raw, name string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
 // freeAddr is a free 127.0.0.1 port.
 func freeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -194,7 +185,7 @@ func startStack(ctx context.Context, o Options, lg *logger) (_ *stack, err error
 // createDatabase makes a fresh database on the server, migrates it and seeds the demo
 // directory and users; it is dropped at close.
 func (s *stack) createDatabase(ctx context.Context) error {
-	adminURL, err := withDatabase(s.o.DatabaseURL, "postgres")
+	adminURL, err := store.DatabaseURL(s.o.DatabaseURL, "postgres")
 	if err != nil {
 		return err
 	}
@@ -211,7 +202,7 @@ func (s *stack) createDatabase(ctx context.Context) error {
 		_, _ = admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 		admin.Close()
 	})
-	s.dbURL, _ = withDatabase(s.o.DatabaseURL, name)
+	s.dbURL, _ = store.DatabaseURL(s.o.DatabaseURL, name)
 	if s.db, err = store.Open(ctx, s.dbURL); err != nil {
 		return err
 	}

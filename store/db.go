@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -62,4 +63,16 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	}
 	results, err := p.Up(ctx)
 	return len(results), err
+}
+
+// DatabaseURL is the PostgreSQL URL raw with its database set to name (the rest, host,
+// user and options, kept): how the tests, the bench and the soak reach the server's
+// "postgres" database to create one of their own, and then that one.
+func DatabaseURL(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
