@@ -248,7 +248,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
-		worker.RunBackground(rctx, s.Temporal, s.DB, s.TaskQueue, notifier, 5*time.Second)
+		worker.RunBackground(rctx, s.Temporal, s.DB, s.TaskQueue, notifier, worker.RelayEvery)
 	}()
 	s.cleanup = append(s.cleanup, func() { rcancel(); <-relayDone })
 

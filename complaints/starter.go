@@ -24,13 +24,16 @@ import (
 // Update-with-Start, a complainant's reply or feedback by startNow. Nothing is lost.
 //
 // During a burst of intake the starter gives way: it starts a workflow once intake has
-// been quiet for a moment, or once the complaint has waited startAtLatest. The burst is
-// taken at the speed of PostgreSQL, and the workflows follow right after it.
+// been quiet for a moment, or once the complaint has waited workflows.StartGiveWay. The
+// burst is taken at the speed of PostgreSQL, and the workflows follow right after it.
 type starter struct {
 	queue   chan queued
 	start   func(context.Context, workflows.Input) error
 	timeout time.Duration
 	workers int
+	// giveWay is how long a complaint's start waits for intake to go quiet at most
+	// (workflows.StartGiveWay; tests shorten it).
+	giveWay time.Duration
 	// lastIntake is when the last complaint was queued (Unix nanoseconds).
 	lastIntake atomic.Int64
 	// stop ends the goroutines; wg waits for them.
@@ -49,17 +52,14 @@ type queued struct {
 	rid string
 }
 
-const (
-	// intakeQuiet is how long intake must have been quiet before the starter goes on.
-	intakeQuiet = 50 * time.Millisecond
-	// startAtLatest is how long a complaint waits for its workflow at most, burst or not.
-	startAtLatest = 2 * time.Second
-)
+// intakeQuiet is how long intake must have been quiet before the starter goes on.
+const intakeQuiet = 50 * time.Millisecond
 
 // newStarter makes a starter of n goroutines taking workflows to start from a queue of
 // size; Start runs them.
 func newStarter(n, size int, timeout time.Duration, start func(context.Context, workflows.Input) error) *starter {
-	return &starter{queue: make(chan queued, size), start: start, timeout: timeout, workers: n, stop: make(chan struct{})}
+	return &starter{queue: make(chan queued, size), start: start, timeout: timeout, workers: n,
+		giveWay: workflows.StartGiveWay, stop: make(chan struct{})}
 }
 
 // Start runs the goroutines (once).
@@ -104,7 +104,7 @@ func (st *starter) run() {
 			return
 		case q = <-st.queue:
 		}
-		for time.Since(q.at) < startAtLatest && time.Since(time.Unix(0, st.lastIntake.Load())) < intakeQuiet {
+		for time.Since(q.at) < st.giveWay && time.Since(time.Unix(0, st.lastIntake.Load())) < intakeQuiet {
 			select {
 			case <-st.stop:
 				return

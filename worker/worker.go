@@ -91,6 +91,11 @@ func Register(r Registry, a *activities.Activities, n *activities.Notifier, p *a
 // workflow: the start uses the complaint's workflow ID with USE_EXISTING, and starting
 // one that ran is not an error (workflows.Start). Marking it started is idempotent.
 const (
+	// RelayEvery is how often the relay looks for unstarted complaints, and how long a
+	// complaint is left to the API's starter first: longer than the starter gives way to
+	// a burst of intake (workflows.StartGiveWay), so that the relay takes only what the
+	// starter could not start, not what it is holding back.
+	RelayEvery = workflows.StartGiveWay + 5*time.Second
 	// relayBatch is how many complaints one claim takes.
 	relayBatch = 50
 	// relayStartTimeout bounds one start request.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -217,7 +216,7 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	background := make(chan struct{})
 	go func() {
 		defer close(background)
-		worker.RunBackground(bctx, tc, db, cfg.Temporal.TaskQueue, notifier, 5*time.Second,
+		worker.RunBackground(bctx, tc, db, cfg.Temporal.TaskQueue, notifier, worker.RelayEvery,
 			worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token), graceful)
 	}()
 	select {
