@@ -63,8 +63,9 @@ on their own.
    ` + "`POST /api/v1/complaints`" + `, the WhatsApp Cloud API's webhook and the SMS gateway's (each delivery signed with
    HMAC-SHA256 as the provider signs it), every one a new number: validation, the place lookup and the PostgreSQL
    insert of the complaint; the answer does not wait for the workflow, which the API's starter starts in the
-   background (the catch-up figure). Baseline: a gin engine with the API's middleware in the same order (request
-   id, recovery, deadlines, access log, body limit: copies of the API's unexported ones) answering, on the same
+   background, giving way to a burst of intake for up to 10 s (` + "`workflows.StartGiveWay`" + `; the catch-up figure
+   says how long the starts took after the run). Baseline: a gin engine with the API's own middleware
+   (` + "`api.Middleware`" + `: request id, recovery, deadlines, access log, body limit) answering, on the same
    three paths and with bodies of the same kind, one bare ` + "`INSERT ... RETURNING id`" + ` of the body into a scratch
    table on the same connection pool, driven by the same clients. Latency is per request (nearest-rank
    percentiles); the rate is successful requests over wall time.
