@@ -50,7 +50,7 @@ func BareUpdates(ctx context.Context, s *Stack, m, per, conc int) (Latency, CPUU
 	if _, err := Quiesce(ctx, s); err != nil {
 		return Latency{}, CPUUse{}, err
 	}
-	settleGC()
+	s.settle(ctx)
 	var (
 		mu sync.Mutex
 		d  = make([]time.Duration, 0, m*per)

@@ -119,7 +119,7 @@ func Burst(ctx context.Context, s *Stack, n int, over time.Duration, conc int) (
 	if _, err := Quiesce(ctx, s); err != nil {
 		return r, err
 	}
-	settleGC()
+	s.settle(ctx)
 	var since time.Time
 	if err := s.DB.GetContext(ctx, &since, `SELECT now()`); err != nil {
 		return r, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"sync"
@@ -60,7 +61,7 @@ func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
 	base := s.mixedRequests(n, "baseline-"+randomHex(3))
 	var mu sync.Mutex
 	byCh := map[Channel][]time.Duration{}
-	settleGC()
+	s.settle(ctx)
 	var err error
 	r.Intake, err = hammer(ctx, n, conc, func(ctx context.Context, i int) error {
 		t0 := time.Now()
@@ -82,7 +83,7 @@ func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
 	if r.Drain, err = Quiesce(ctx, s); err != nil {
 		return r, err
 	}
-	settleGC()
+	s.settle(ctx)
 	r.Baseline, err = hammer(ctx, n, conc, func(ctx context.Context, i int) error {
 		_, err := send(ctx, hc, s.ScratchURL, base[i])
 		return err
@@ -93,10 +94,20 @@ func Intake(ctx context.Context, s *Stack, n, conc int) (IntakeResult, error) {
 	return r, nil
 }
 
-// settleGC collects the garbage of what came before a timed phase, so that a phase does
-// not pay for its predecessor's allocations (the bench process hosts the worker and the
-// API as well as the load generator).
-func settleGC() { runtime.GC() }
+// settle readies the stack for a timed phase. It collects the garbage of what came
+// before, so that a phase does not pay for its predecessor's allocations (the bench
+// process hosts the worker and the API as well as the load generator), and has
+// PostgreSQL write a checkpoint, so that every phase starts at the same point of the
+// checkpoint cycle: a checkpoint that PostgreSQL starts on its own (every 5 minutes, or
+// after max_wal_size of WAL, which the bench's writes reach) spends the disk during
+// whichever phase it falls in, and the first change to each page after one is written to
+// the WAL whole. A failed checkpoint (a role that may not) leaves only the first.
+func (s *Stack) settle(ctx context.Context) {
+	if _, err := s.DB.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		slog.Warn("bench: CHECKPOINT before a phase failed", "err", err)
+	}
+	runtime.GC()
+}
 
 // Lifecycle actions, in order, with who does them and their bodies.
 var happyPath = []struct {
@@ -186,7 +197,7 @@ func walk(ctx context.Context, s *Stack, m, conc int) LifecycleResult {
 // Updates as the walk had actions, all on the same worker and task queue with as many
 // clients.
 func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, error) {
-	settleGC()
+	s.settle(ctx)
 	before := s.cpuNow(ctx)
 	r := walk(ctx, s, m, conc)
 	r.CPU = s.cpuNow(ctx).since(before)
@@ -196,7 +207,7 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 	if _, err := Quiesce(ctx, s); err != nil {
 		return r, err
 	}
-	settleGC()
+	s.settle(ctx)
 	var err error
 	before = s.cpuNow(ctx)
 	r.Baseline, err = hammer(ctx, m, conc, func(ctx context.Context, i int) error {

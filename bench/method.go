@@ -62,8 +62,10 @@ year spreads them), then vacuums and analyzes. Every figure is then taken over t
 **Stability.** The load generator shares the machine with the system under test, so what it does is kept small and
 out of the timed path: every request's body and signature is built before its phase starts (no JSON or HMAC work
 inside a measurement); clients keep their connections alive (one transport per phase, as many idle connections as
-clients, every body read to the end); the phase's garbage is collected before it starts (` + "`runtime.GC`" + `), so a
-phase does not pay for its predecessor; the system catches up between phases (below). Every measured path runs
+clients, every body read to the end); before each phase its predecessor's garbage is collected (` + "`runtime.GC`" + `)
+and PostgreSQL writes a checkpoint (` + "`CHECKPOINT`" + `), so that a phase pays neither for what came before it nor for
+a checkpoint PostgreSQL would start on its own in the middle of one phase and not of its baseline; the system
+catches up between phases (below). Every measured path runs
 once before the runs (warm-up: intake on the three channels and both baselines, a few lifecycles, empty workflows
 and bare Updates), so connections, caches, templates and the first workflow tasks are not in the figures. GOGC and
 GOMAXPROCS are left as production runs them: the worker and the API are in this process, and tuning its collector

@@ -49,7 +49,7 @@ func ProfileLifecycle(ctx context.Context, s *Stack, m, conc int, dir string) (P
 		return r, err
 	}
 	defer f.Close()
-	settleGC()
+	s.settle(ctx)
 	before := s.cpuNow(ctx)
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return r, err

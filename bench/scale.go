@@ -152,7 +152,7 @@ func ScaleMeasure(ctx context.Context, s *Stack, r *ScaleResult, reqs, conc int)
 	}
 	var items, total atomic.Int64
 	var code atomic.Value
-	settleGC()
+	s.settle(ctx)
 	inbox, err := hammer(ctx, reqs, conc, func(ctx context.Context, _ int) error {
 		var l list
 		err := call(ctx, hc, "GET", s.BaseURL+"/api/v1/staff/tasks", s.Tokens["pokja-logistik"], nil, http.StatusOK, &l)
