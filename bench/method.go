@@ -43,7 +43,8 @@ every workflow's state in SQLite through a single connection (the server's SQLit
 every read and write of every workflow waits for that one connection, and an action needs more of them than a bare
 Update (its timer, its search attributes, its local-activity marker, its publication activity, and the starts around
 it). On the production profile's server (PostgreSQL, a pool of connections) the same actions come out closer
-to the goal, about 2.6 to 4× in the runs of 2026-12-01 (the table above): that, not the dev server, is the engine a
+to the goal, about 2.6 to 4× in the runs of 2026-12-01 (triage, which starts its workflow, 6 to 9×; the table
+above): that, not the dev server, is the engine a
 regency runs.
 `
 
