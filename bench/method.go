@@ -38,14 +38,13 @@ upsert, 146 to 233 with the timer swap (no cost to be seen), and 101 with all fo
 96 ms. So the workflow's own work is about 1.5× a bare Update at 8 clients; the rest of an action's ratio is around
 it: the HTTP request (sign-in, the complaint read before, the view read after), the submits and workflow starts the
 walk interleaves (a triage that starts its workflow pays for the start), and, on the dev server, its persistence.
-The walks do not fill the machine (the busy cores above: about one of two in the runs of 2026-12-01), and the CLI's dev server keeps
-every workflow's state in SQLite through a single connection (the server's SQLite plugin sets ` + "`SetMaxOpenConns(1)`" + `):
+The walks do not fill the machine (the busy cores above: about one of two in the runs of 2026-12-01), and the
+CLI's dev server keeps every workflow's state in SQLite through a single connection (the server's SQLite plugin sets ` + "`SetMaxOpenConns(1)`" + `):
 every read and write of every workflow waits for that one connection, and an action needs more of them than a bare
 Update (its timer, its search attributes, its local-activity marker, its publication activity, and the starts around
 it). On the production profile's server (PostgreSQL, a pool of connections) the same actions come out closer
 to the goal, about 2.6 to 4× in the runs of 2026-12-01 (triage, which starts its workflow, 6 to 9×; the table
-above): that, not the dev server, is the engine a
-regency runs.
+above): that, not the dev server, is the engine a regency runs.
 `
 
 const methodNotes = `

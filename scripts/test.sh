@@ -58,11 +58,12 @@ ADUAN_E2E_TEMPORAL=cluster TEMPORAL_SERVER_BIN="$TEMPORAL_SERVER_BIN" TEMPORAL_S
 # duration, Go 1.26's fuzzing coordinator can report its own deadline as a failure
 # ("context deadline exceeded", no crasher; golang/go#75804, fixed in Go 1.27).
 echo "==> fuzzing the webhooks and the public intake and feedback (short)"
-go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/webhooks/
-go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/webhooks/
-go test -run '^$' -fuzz '^FuzzAndroidSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/webhooks/
-go test -run '^$' -fuzz '^FuzzTwilioSMSWebhook$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/webhooks/
-go test -run '^$' -fuzz '^FuzzPublicIntake$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/rest/
-go test -run '^$' -fuzz '^FuzzFeedback$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/rest/
-go test -run '^$' -fuzz '^FuzzLaporForm$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/public/
-go test -run '^$' -fuzz '^FuzzLacakFeedback$' -fuzztime "${ADUAN_FUZZTIME:-10000x}" ./api/public/
+fuzztime="${ADUAN_FUZZTIME:-10000x}"
+go test -run '^$' -fuzz '^FuzzWhatsAppWebhook$' -fuzztime "$fuzztime" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzSMSWebhook$' -fuzztime "$fuzztime" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzAndroidSMSWebhook$' -fuzztime "$fuzztime" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzTwilioSMSWebhook$' -fuzztime "$fuzztime" ./api/webhooks/
+go test -run '^$' -fuzz '^FuzzPublicIntake$' -fuzztime "$fuzztime" ./api/rest/
+go test -run '^$' -fuzz '^FuzzFeedback$' -fuzztime "$fuzztime" ./api/rest/
+go test -run '^$' -fuzz '^FuzzLaporForm$' -fuzztime "$fuzztime" ./api/public/
+go test -run '^$' -fuzz '^FuzzLacakFeedback$' -fuzztime "$fuzztime" ./api/public/

@@ -17,9 +17,9 @@ import (
 // when it was received, its acknowledgement goes out from PostgreSQL and an action that
 // comes first starts the workflow itself: a start that waits costs the complainant
 // nothing, while starts that compete with a burst for the same cores make every
-// complaint of it slower to take (make bench, issue 16: intake p99 175 ms with 2 s,
-// 111 ms with the whole intake run given way). The worker's relay (worker.RelayEvery)
-// waits longer than this before it starts what the starter has not.
+// complaint of it slower to take (docs/PERFORMANCE.md, the intake figure). The worker's
+// relay (worker.RelayEvery) waits longer than this before it starts what the starter
+// has not.
 const StartGiveWay = 10 * time.Second
 
 // NewInput is a new complaint's workflow input: its first stage and its overall clock
