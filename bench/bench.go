@@ -288,6 +288,10 @@ func ratioRuns(ctx context.Context, st *Stack, cfg Config, say func(string, ...a
 		lifes = append(lifes, lc)
 		say("%s run %d/%d lifecycle: %.1f/s (baseline %.0f workflows/s); bare Update p99 %v", st.Profile, i+1, cfg.Runs,
 			lc.Lifecycle.Rate, lc.Baseline.Rate, ms(lc.BareUpdate.P99))
+		for _, a := range happyPath {
+			say("%s run %d/%d %s on its own: p99 %v (in the walk %v)", st.Profile, i+1, cfg.Runs, a.Action,
+				ms(lc.Steps[a.Action].P99), ms(lc.Actions[a.Action].P99))
+		}
 		if lc.FirstErr != nil {
 			say("%s run %d/%d lifecycle: %d failed, the first: %v", st.Profile, i+1, cfg.Runs, lc.Lifecycle.Errors, lc.FirstErr)
 		}

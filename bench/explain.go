@@ -12,7 +12,8 @@ import (
 )
 
 // ExplainHot runs EXPLAIN (ANALYZE, BUFFERS) on the hot queries, each as the store builds
-// it (store.SearchStatements, TasksStatement, ReportStatements, MetricsStatements), on
+// it (store.SearchStatements, TasksStatement, ReportStatements, MetricsStatements,
+// DuplicatesStatement), on
 // db as it is (after LoadYear and the scale fill: 100,000 complaints, 10,000 open), and
 // returns them as markdown for docs/PERFORMANCE.md: a table of execution times, then
 // each plan. The users are the demo's (demo.Seed).
@@ -62,6 +63,13 @@ func ExplainHot(ctx context.Context, db *store.DB) (string, error) {
 		return "", err
 	}
 	add("a scrape", store.MetricsStatements(mark)...)
+	var published []string
+	if err := db.SelectContext(ctx, &published, `SELECT code FROM complaints WHERE status = 'published' ORDER BY code LIMIT 1`); err != nil {
+		return "", fmt.Errorf("explain: a published complaint: %w", err)
+	}
+	for _, code := range published {
+		add("the announcement of "+code+"'s publication", store.DuplicatesStatement(code))
+	}
 
 	var b, plans strings.Builder
 	b.WriteString("| query | execution time |\n| --- | --- |\n")

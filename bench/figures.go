@@ -139,8 +139,11 @@ type LifecycleResult struct {
 	// BareUpdate is one Update of a workflow whose handler only returns, as many as the
 	// lifecycle's actions, on as many clients.
 	BareUpdate Latency
-	Codes      []string // the complaints that went all the way through
-	FirstErr   error    // the first failed call, if any (counted in Lifecycle.Errors)
+	// Steps are the happy path's actions timed one kind at a time, on complaints whose
+	// workflows run already (Steps): the figure the staff-action goal is checked on.
+	Steps    map[string]Latency
+	Codes    []string // the complaints that went all the way through
+	FirstErr error    // the first failed call, if any (counted in Lifecycle.Errors)
 	// CPU is the CPU time the lifecycle walk took; BaselineCPU and BareCPU the baselines'.
 	CPU, BaselineCPU, BareCPU CPUUse
 }
@@ -224,6 +227,9 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 	r.BaselineCPU = s.cpuNow(ctx).since(before)
 	if r.BareUpdate, r.BareCPU, err = BareUpdates(ctx, s, m, len(happyPath), conc); err != nil {
 		return r, fmt.Errorf("bare update baseline: %w", err)
+	}
+	if r.Steps, err = Steps(ctx, s, m, conc); err != nil {
+		return r, err
 	}
 	return r, nil
 }

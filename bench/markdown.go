@@ -46,7 +46,7 @@ func (r *Report) WriteMarkdown(w io.Writer, s Summary) {
 		fmt.Fprintf(w, "\n## Where the lifecycle waits\n\n%s", s.Waits)
 	}
 	if r.Plans != "" {
-		fmt.Fprintf(w, "\n## The hot queries' plans\n\nEXPLAIN (ANALYZE, BUFFERS) of the inbox, search, report and metrics statements, each built by the store's own code (store.SearchStatements, TasksStatement, ReportStatements, MetricsStatements), over the data the pages were measured on (%d complaints, %d open), after the scale passes. One execution each, on an idle stack: what the plan is, not a latency figure.\n\n%s", r.Scale.Complaints, r.Scale.OpenAll, r.Plans)
+		fmt.Fprintf(w, "\n## The hot queries' plans\n\nEXPLAIN (ANALYZE, BUFFERS) of the inbox, search, report and metrics statements and of a publication's announcement, each built by the store's own code (store.SearchStatements, TasksStatement, ReportStatements, MetricsStatements, DuplicatesStatement), over the data the pages were measured on (%d complaints, %d open), after the scale passes. One execution each, on an idle stack: what the plan is, not a latency figure.\n\n%s", r.Scale.Complaints, r.Scale.OpenAll, r.Plans)
 	}
 	fmt.Fprint(w, methodNotes)
 }

@@ -29,7 +29,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"inbox — GET /api/v1/staff/tasks as pokja-logistik", "search: page — ?q=banjir as admin",
-		"report: stage times", "metrics: open complaints", "Execution Time"} {
+		"report: stage times", "metrics: open complaints", "a publication's merged complaints", "Execution Time"} {
 		if !strings.Contains(rep.Plans, want) {
 			t.Errorf("the hot queries' plans have no %q:\n%s", want, rep.Plans)
 		}
@@ -63,6 +63,11 @@ func TestBenchSmoke(t *testing.T) {
 	for _, name := range bench.ActionNames() {
 		if l := lc.Actions[name]; l.N != 3 || l.P99 <= 0 {
 			t.Errorf("action %s: %+v, want 3 timed calls", name, l)
+		}
+	}
+	for _, name := range bench.ActionNames()[1:] {
+		if l := lc.Steps[name]; l.N != 3 || l.Errors != 0 || l.P99 <= 0 {
+			t.Errorf("action %s on its own: %+v, want 3 timed calls", name, l)
 		}
 	}
 	if len(rep.Costs) != 2 {
@@ -102,7 +107,7 @@ func TestBenchSmoke(t *testing.T) {
 	var table, md strings.Builder
 	sum.WriteTable(&table)
 	rep.WriteMarkdown(&md, sum)
-	for _, want := range []string{"intake p99", "lifecycle rate", "p99 triage", "bare Update", "Temporal actions per lifecycle",
+	for _, want := range []string{"intake p99", "lifecycle rate", "p99 triage", "p99 publish inside the lifecycle walk", "bare Update", "Temporal actions per lifecycle",
 		"GET /api/v1/staff/tasks", "GET /api/v1/staff/reports", "burst: lost / doubled", "worker memory"} {
 		if !strings.Contains(table.String(), want) || !strings.Contains(md.String(), want) {
 			t.Errorf("table or report lacks %q:\n%s", want, table.String())

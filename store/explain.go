@@ -45,6 +45,12 @@ func MetricsStatements(mark int64) []Statement {
 	}
 }
 
+// DuplicatesStatement is DuplicatesOf's statement for code: every publication's
+// announcement runs it.
+func DuplicatesStatement(code string) Statement {
+	return Statement{Name: "a publication's merged complaints", SQL: duplicatesOfSQL, Args: []any{code}}
+}
+
 // Explain runs st under EXPLAIN (ANALYZE, BUFFERS) and returns the plan as text. It runs
 // in a read-only transaction, rolled back, after st's Setup.
 func (db *DB) Explain(ctx context.Context, st Statement) (string, error) {

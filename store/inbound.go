@@ -58,7 +58,9 @@ func (db *DB) ComplainantTexts(ctx context.Context, code string) (ComplainantTex
 // hear its answer too.
 func (db *DB) DuplicatesOf(ctx context.Context, code string) ([]string, error) {
 	codes := []string{}
-	err := db.SelectContext(ctx, &codes, `SELECT code FROM complaints
-		WHERE duplicate_of = $1 AND status = 'rejected' AND reject_reason = 'duplicate' ORDER BY created_at`, code)
+	err := db.SelectContext(ctx, &codes, duplicatesOfSQL, code)
 	return codes, err
 }
+
+const duplicatesOfSQL = `SELECT code FROM complaints
+		WHERE duplicate_of = $1 AND status = 'rejected' AND reject_reason = 'duplicate' ORDER BY created_at`
