@@ -198,7 +198,7 @@ func walk(ctx context.Context, s *Stack, m, conc int) LifecycleResult {
 // Lifecycle walks m complaints through the happy path on conc clients; then, as its
 // baselines, starts and awaits m workflows that complete at once, and sends as many bare
 // Updates as the walk had actions, all on the same worker and task queue with as many
-// clients.
+// clients; last, times each action on its own over m new complaints (Steps).
 func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, error) {
 	s.settle(ctx)
 	before := s.cpuNow(ctx)
