@@ -50,7 +50,8 @@ dispatches and records, and whose completion gives the workflow a second workflo
 publishing, the server does that for every request besides the Update. Inside the walk, where one request in six is a publish, it comes
 out at 2.1 to 3×. Eager activity execution (the server's system.enableActivityEagerExecution, off by default)
 saved part of that in short benches (publish p99 491 to 531 ms against 508 to 821 ms, three runs each, and 394 to
-456 against 485 to 574 ms, two runs each): less than the spread between runs and far from 3×, so it stays off. Until migration 00027 every announcement also read all the complaints to
+456 against 485 to 574 ms, two runs each): less than the spread between runs and far from 3×, so it stays off.
+Until migration 00027 every announcement also read all the complaints to
 find the ones merged into it, 0.6 to 1.3 s each over 95,000 complaints with 8 at once, which slowed whatever ran
 beside it; PostgreSQL's slow-statement log during a bench run found it.
 `
