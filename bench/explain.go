@@ -67,8 +67,8 @@ func ExplainHot(ctx context.Context, db *store.DB) (string, error) {
 	if err := db.SelectContext(ctx, &published, `SELECT code FROM complaints WHERE status = 'published' ORDER BY code LIMIT 1`); err != nil {
 		return "", fmt.Errorf("explain: a published complaint: %w", err)
 	}
-	for _, code := range published {
-		add("the announcement of "+code+"'s publication", store.DuplicatesStatement(code))
+	if len(published) == 1 {
+		add("the announcement of "+published[0]+"'s publication", store.DuplicatesStatement(published[0]))
 	}
 
 	var b, plans strings.Builder

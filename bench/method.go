@@ -42,18 +42,18 @@ The walks do not fill the machine (the busy cores above: about one of two in the
 CLI's dev server keeps every workflow's state in SQLite through a single connection (the server's SQLite plugin sets ` + "`SetMaxOpenConns(1)`" + `):
 every read and write of every workflow waits for that one connection, and an action needs more of them than a bare
 Update (its timer, its search attributes, its local-activity marker, its publication activity, and the starts around
-it). Measured on their own, as the bare Update is (the figure the goal is judged on), triage, forward,
-partner_answer and approve come out at 1.3 to 2.4× a bare Update on both servers in the runs of 2026-12-01, and at
-medians of 2.0 to 4.9× inside the walk, among its submits and starts. Publish is the exception, 3.3 to 7.1× on its own: it sets off
-the announcement activity (the complainant's answer and the push to the websites), which the server schedules,
-dispatches and records, and whose completion gives the workflow a second workflow task; with all 8 clients
-publishing, the server does that for every request besides the Update. Inside the walk, where one request in six is a publish, it comes
-out at 2.1 to 3×. Eager activity execution (the server's system.enableActivityEagerExecution, off by default)
-saved part of that in short benches (publish p99 491 to 531 ms against 508 to 821 ms, three runs each, and 394 to
-456 against 485 to 574 ms, two runs each): less than the spread between runs and far from 3×, so it stays off.
-Until migration 00027 every announcement also read all the complaints to
-find the ones merged into it, 0.6 to 1.3 s each over 95,000 complaints with 8 at once, which slowed whatever ran
-beside it; PostgreSQL's slow-statement log during a bench run found it.
+it). Measured on their own, as the bare Update is (the figure the goal is judged on), triage, forward, partner_answer
+and approve come out at 1.3 to 2.4× a bare Update on both servers in the runs of 2026-12-01, and at medians of 2.0 to
+4.9× inside the walk, among its submits and starts. Publish is the exception, 3.3 to 7.1× on its own: it sets off the
+announcement activity (the complainant's answer and the push to the websites), which the server schedules, dispatches
+and records, and whose completion gives the workflow a second workflow task; with all 8 clients publishing, the
+server does that for every request besides the Update. Inside the walk, where one request in six is a publish, it
+comes out at 2.1 to 3×. Eager activity execution (the server's system.enableActivityEagerExecution, off by default)
+saved part of that in short benches (publish p99 491 to 531 ms against 508 to 821 ms, three runs each, and 394 to 456
+against 485 to 574 ms, two runs each): less than the spread between runs and far from 3×, so it stays off. Until
+migration 00027 every announcement also read all the complaints to find the ones merged into it, 0.6 to 1.3 s each
+over 95,000 complaints with 8 at once, which slowed whatever ran beside it; PostgreSQL's slow-statement log during a
+bench run found it.
 `
 
 const methodNotes = `
