@@ -12,6 +12,10 @@ import (
 // Activities bundles the activities with what they need.
 type Activities struct {
 	DB *store.DB
+	// Announced, when set, is called once a projection has queued a publication's
+	// announcement, so that the worker's announcer takes it at once rather than at its
+	// next pass (worker.RunAnnouncer).
+	Announced func()
 }
 
 // ProjectComplaint writes one audit event and the complaint's new state to PostgreSQL.
@@ -34,6 +38,12 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 			p.State.OverallDeadline = res.Overall.Deadline
 		}
 	}
+	if p.Announce != nil {
+		// The answer names the deadline the publish's own clock has just been given.
+		announce := *p.Announce
+		announce.Notify.Deadline = p.State.Deadline
+		p.Announce = &announce
+	}
 	var plan *domain.Plan
 	if p.Plan != nil {
 		// The console shows the next few points; the row keeps only those.
@@ -44,5 +54,8 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 		return res, err
 	}
 	loggerOf(ctx).Debug("projection written", "code", p.State.Code, "seq", p.Seq, "action", p.Action)
+	if p.Announce != nil && a.Announced != nil {
+		a.Announced()
+	}
 	return res, nil
 }

@@ -236,14 +236,15 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 
 // Quiesce waits until the system has caught up with what it took in: every complaint's
 // workflow started (intake answers before its starter has started it), its
-// acknowledgement sent, and the worker through its task queue (a workflow that completes
+// acknowledgement sent, every publication announced, and the worker through its task queue (a workflow that completes
 // at once, queued behind any backlog, must come back within 500 ms). It returns how long
 // that took.
 func Quiesce(ctx context.Context, s *Stack) (time.Duration, error) {
 	start := time.Now()
 	for time.Since(start) < 10*time.Minute {
 		var behind int
-		if err := s.DB.GetContext(ctx, &behind, `SELECT count(*) FROM complaints WHERE NOT workflow_started OR ack_pending`); err != nil {
+		if err := s.DB.GetContext(ctx, &behind, `SELECT (SELECT count(*) FROM complaints WHERE NOT workflow_started OR ack_pending) +
+			(SELECT count(*) FROM announcements WHERE done_at IS NULL)`); err != nil {
 			return 0, err
 		}
 		if behind > 0 {

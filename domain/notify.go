@@ -74,8 +74,8 @@ type NotifyRequest struct {
 }
 
 // ActivityPublishExternal pushes a published answer to the regency's external sites
-// (signed webhook, WordPress); its argument is a PublishRequest. The workflow announces a
-// publication with ActivityAnnounce, which does this half itself.
+// (signed webhook, WordPress); its argument is a PublishRequest. A publication's
+// announcement (AnnounceRequest) does this half itself.
 const ActivityPublishExternal = "PublishExternal"
 
 // PublishRequest names the published complaint to push; the activity reads the public
@@ -89,9 +89,10 @@ type PublishRequest struct {
 const ActivityNotify = "Notify"
 
 // ActivityAnnounce does, in one activity, what a publish sets off: the answer to the
-// complainant (Notify) and the push to the external sites (PublishExternal). One activity
-// is one billed action instead of two; both halves are idempotent, so a retry redoes only
-// what did not succeed. Its argument is an AnnounceRequest.
+// complainant (Notify) and the push to the external sites (PublishExternal); both halves
+// are idempotent, so a retry redoes only what did not succeed. Its argument is an
+// AnnounceRequest. Workflows that published before the announcement moved into the
+// projection (Projection.Announce) still run it; the worker keeps it registered for them.
 const ActivityAnnounce = "AnnouncePublication"
 
 // AnnounceRequest is a publication's announcement: the complainant's answer notification

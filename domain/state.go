@@ -62,6 +62,9 @@ type Projection struct {
 	Note   string       `json:"note,omitempty"`
 	State  CaseState    `json:"state"`
 	Plan   *PlanRequest `json:"plan,omitempty"`
+	// Announce, on a publish, is the announcement the projection queues in the same
+	// transaction as the event; the worker's announcer carries it out from PostgreSQL.
+	Announce *AnnounceRequest `json:"announce,omitempty"`
 }
 
 // PlanRequest asks for the plan of a stage's clock (and, with Overall, of the overall one).

@@ -74,6 +74,8 @@ var (
 		"New complaints whose acknowledgement to the complainant has not gone out.", nil, nil)
 	descAckOldest = prometheus.NewDesc("aduan_ack_oldest_pending_seconds",
 		"Age of the oldest complaint waiting for its acknowledgement (0: none).", nil, nil)
+	descAnnouncements = prometheus.NewDesc("aduan_announcements_pending",
+		"Published answers whose announcement (the answer to the complainant, the push to the websites) is not done yet.", nil, nil)
 	descStoreUp = prometheus.NewDesc("aduan_store_up",
 		"1 when the last read of these figures from PostgreSQL succeeded; 0 leaves out what failed.", nil, nil)
 	descStoreRead = prometheus.NewDesc("aduan_store_read_seconds",
@@ -83,7 +85,7 @@ var (
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descOpen, descOverdue, descOldestOverdue, descOutbox, descOutboxOldest,
-		descFailures, descUnstarted, descAckPending, descAckOldest, descStoreUp, descStoreRead} {
+		descFailures, descUnstarted, descAckPending, descAckOldest, descAnnouncements, descStoreUp, descStoreRead} {
 		ch <- d
 	}
 }
@@ -125,6 +127,7 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descUnstarted, float64(b.Unstarted))
 		gauge(descAckPending, float64(b.AckPending))
 		gauge(descAckOldest, b.AckOldestSeconds)
+		gauge(descAnnouncements, float64(b.Announcements))
 	}
 	if s.failures != nil {
 		// Every channel from 0, so the first failure on one is an increase.

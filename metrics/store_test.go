@@ -99,7 +99,7 @@ func value(t dto.MetricType, m *dto.Metric) float64 {
 
 // TestStoreCollector: the figures read from a real database: open complaints by status
 // and pokja (empty statuses at 0), the overdue ones and the oldest passed deadline, the
-// relay's and acknowledger's backlogs, the outbox (new and retrying, held and call-back
+// relay's, acknowledger's and announcer's backlogs, the outbox (new and retrying, held and call-back
 // rows left out) and delivery failures as a counter by channel.
 func TestStoreCollector(t *testing.T) {
 	db := FreshDatabase(t)
@@ -151,6 +151,12 @@ func TestStoreCollector(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Two publications' announcements: one queued, one done.
+	if _, err := db.ExecContext(ctx, `INSERT INTO announcements (code, seq, request, done_at)
+		VALUES ($1, 5, '{}', NULL), ($1, 9, '{}', now())`, a); err != nil {
+		t.Fatal(err)
+	}
+
 	c := NewStoreCollector(db)
 	got := series(t, c)
 	want := map[string]float64{
@@ -164,6 +170,7 @@ func TestStoreCollector(t *testing.T) {
 		"aduan_complaints_overdue":                                    2,
 		"aduan_relay_unstarted":                                       1,
 		"aduan_ack_pending":                                           2,
+		"aduan_announcements_pending":                                 1,
 		"aduan_outbox_pending{state=new}":                             1,
 		"aduan_outbox_pending{state=retrying}":                        1,
 		"aduan_delivery_failures_total{channel=email}":                0,

@@ -137,7 +137,8 @@ func (db *DB) MarkWorkflowStarted(ctx context.Context, code string) error {
 // one the workflow's history keeps.
 //
 // plan, when the event started a clock, is the plan laid out for it; it is kept as the
-// complaint's stage plan (StagePlan).
+// complaint's stage plan (StagePlan). A publish's announcement (p.Announce) is queued with
+// the event, once: an announcement an earlier attempt queued may already have gone out.
 func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection, plan *domain.Plan) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -178,6 +179,11 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection, plan *do
 		}
 		if !exists {
 			return fmt.Errorf("projection for unknown complaint %s", s.Code)
+		}
+	}
+	if p.Announce != nil {
+		if err := queueAnnouncement(ctx, tx, s.Code, p.Seq, p.Announce); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()

@@ -40,6 +40,9 @@ type Backlogs struct {
 	OutboxNew              int     `db:"outbox_new"`
 	OutboxRetrying         int     `db:"outbox_retrying"`
 	OutboxOldestNewSeconds float64 `db:"outbox_oldest_new_seconds"`
+	// Announcements counts publications whose announcement (the answer to the complainant,
+	// the push to the websites) is not done: queued, or failed and due again.
+	Announcements int `db:"announcements"`
 }
 
 // relayGrace is how old an unstarted complaint must be to count as waiting for the
@@ -69,9 +72,9 @@ func openComplaintsSQL() string {
 		GROUP BY 1, 2 ORDER BY 1, 2`
 }
 
-// WorkBacklogs reads the relay's, the acknowledger's and the outbox's queues in one
-// statement, each from its partial index (complaints_unstarted, complaints_ack_pending,
-// notifications_unsent).
+// WorkBacklogs reads the relay's, the acknowledger's, the announcer's and the outbox's
+// queues in one statement, each from its partial index (complaints_unstarted,
+// complaints_ack_pending, announcements_due, notifications_unsent).
 //
 // The outbox counts the rows a sender will still send: unsent, not an operator's
 // call-back task, their time come (held rows once hold_until passed), and neither given
@@ -95,7 +98,8 @@ const workBacklogsSQL = `WITH o AS (
 			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM complaints WHERE ack_pending), 0)::float8 AS ack_oldest_seconds,
 			(SELECT count(*) FROM o WHERE attempts = 0) AS outbox_new,
 			(SELECT count(*) FROM o WHERE attempts > 0) AS outbox_retrying,
-			coalesce((SELECT extract(epoch FROM now() - min(since)) FROM o WHERE attempts = 0), 0)::float8 AS outbox_oldest_new_seconds`
+			coalesce((SELECT extract(epoch FROM now() - min(since)) FROM o WHERE attempts = 0), 0)::float8 AS outbox_oldest_new_seconds,
+			(SELECT count(*) FROM announcements WHERE done_at IS NULL) AS announcements`
 
 // FailureCount is how many outbox messages on one channel ever failed.
 type FailureCount struct {

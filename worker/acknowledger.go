@@ -17,7 +17,8 @@ import (
 )
 
 // RunBackground runs, until ctx ends, the worker's loops over PostgreSQL: the relay
-// (relayEvery), the acknowledger and the outbox of automatic replies and resends (every
+// (relayEvery), the acknowledger, the announcer of publications (to the sites of
+// WithPublisher; none without it) and the outbox of automatic replies and resends (every
 // second), and with WithWhatsAppMedia or WithMediaFetcher the media fetcher (every
 // second). n delivers the messages (nil: to the log only).
 func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue string, n *activities.Notifier, relayEvery time.Duration, opts ...Option) {
@@ -27,13 +28,25 @@ func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue
 	if n.DB == nil {
 		n.DB = db
 	}
+	b := optionsOf(opts)
+	p := b.publisher
+	if p == nil {
+		p = &activities.Publisher{}
+	}
+	if p.DB == nil {
+		p.DB = db
+	}
 	// The loops stop taking work when ctx ends; what they hold has the stop timeout.
-	ctx, cancel := drain.Context(ctx, optionsOf(opts).stopTimeout)
+	ctx, cancel := drain.Context(ctx, b.stopTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); RunRelay(ctx, c, db, taskQueue, relayEvery) }()
 	go func() { defer wg.Done(); RunAcknowledger(ctx, n, time.Second) }()
+	go func() {
+		defer wg.Done()
+		RunAnnouncer(ctx, &activities.Announcer{Notifier: n, Publisher: p}, db, time.Second)
+	}()
 	go func() { defer wg.Done(); RunOutbox(ctx, n, time.Second) }()
 	runMedia(ctx, &wg, db, opts)
 	wg.Wait()

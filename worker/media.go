@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"aduan/activities"
 	"aduan/drain"
 	"aduan/media"
 	"aduan/notify"
@@ -16,7 +17,9 @@ import (
 type Option func(*background)
 
 type background struct {
-	media       *media.Fetcher
+	media *media.Fetcher
+	// publisher pushes the announcements' publications (WithPublisher).
+	publisher   *activities.Publisher
 	stopTimeout time.Duration
 	// deployment and buildID are the Worker Deployment version (WithDeployment).
 	deployment, buildID string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"aduan/domain"
 	"aduan/keyring"
 	"aduan/payloadcodec"
 	"aduan/workflows"
@@ -62,6 +64,43 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if len(plain) == 0 {
 		t.Error("no history written before the payload codec (history_before_codec_happy_path.json)")
 	}
+}
+
+// TestReplayCoversBothAnnouncements: publications are replayed both ways, as
+// versionAnnounceQueued divides them: announced by the AnnouncePublication activity
+// (recorded before the change) and queued by the publish's projection, with no activity
+// (history_happy_path.json, recorded since). The activity's name and the Update's are not
+// payloads, so they read the same in sealed and plain histories.
+func TestReplayCoversBothAnnouncements(t *testing.T) {
+	files, err := filepath.Glob("../testdata/history_*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byActivity, queued []string
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !named(raw, "publish") {
+			continue
+		}
+		if named(raw, domain.ActivityAnnounce) {
+			byActivity = append(byActivity, filepath.Base(f))
+		} else {
+			queued = append(queued, filepath.Base(f))
+		}
+	}
+	t.Logf("announced by the activity: %v; queued by the projection: %v", byActivity, queued)
+	if len(byActivity) == 0 || len(queued) == 0 {
+		t.Errorf("want recorded publications of both kinds; by the activity %v, queued %v", byActivity, queued)
+	}
+}
+
+// named says whether a JSON history names name (an Update's or an activity's): protojson
+// spaces its output at random, one or two spaces after the colon.
+func named(raw []byte, name string) bool {
+	return regexp.MustCompile(`"name":\s*"` + regexp.QuoteMeta(name) + `"`).Match(raw)
 }
 
 // TestReplayNeedsTheKeys: a history recorded with the codec does not replay without its

@@ -17,7 +17,8 @@ import (
 // finishes the item it holds (an acknowledgement or a message being sent, a workflow
 // being started, a file being fetched) and takes no other (package drain). What a loop
 // had claimed but not reached is given back at once (the acknowledgements,
-// store.ReleaseAcks; the relay's batch) or taken again by another worker when its lease
+// store.ReleaseAcks; the announcements, store.ReleaseAnnouncements; the relay's batch) or
+// taken again by another worker when its lease
 // has passed (the outbox's rows, the media).
 
 // WithStopTimeout gives the work in hand d to finish when the worker stops: the

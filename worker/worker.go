@@ -43,8 +43,16 @@ func NewWithPublisher(c client.Client, db *store.DB, taskQueue string, n *activi
 	if p.DB == nil {
 		p.DB = db
 	}
-	Register(w, &activities.Activities{DB: db}, n, p)
+	Register(w, &activities.Activities{DB: db, Announced: wakeAnnouncer}, n, p)
 	return w
+}
+
+// WithPublisher has RunBackground's announcer push the publications to p's sites (its
+// DB defaults to RunBackground's). The worker's AnnouncePublication activity, which
+// workflows that published before the announcer existed still run, is given the same
+// publisher through NewWithPublisher.
+func WithPublisher(p *activities.Publisher) Option {
+	return func(b *background) { b.publisher = p }
 }
 
 // Options are the worker's settings. More workflow-task pollers than the SDK's 2: the

@@ -49,6 +49,8 @@ type complaint struct {
 	searched searchValues
 	// notifying counts notifications still being delivered.
 	notifying int
+	// announceNext makes the next projection queue the publication's announcement.
+	announceNext bool
 }
 
 // Complaint is the workflow function. The acknowledgement of a new complaint is not its
@@ -188,6 +190,10 @@ func (w *complaint) record(ctx workflow.Context, actor domain.Actor, action doma
 	p.Plan, w.planFor = w.planFor, nil
 	if p.Plan != nil {
 		w.stageSeq = p.Seq
+	}
+	if w.announceNext {
+		w.announceNext = false
+		p.Announce = w.announcement(p)
 	}
 	res, err := projectLocal(ctx, p)
 	if err != nil {

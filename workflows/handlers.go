@@ -96,11 +96,14 @@ func (w *complaint) validate(ctx workflow.Context, action domain.Action, req dom
 // It returns the state right after the action.
 func (w *complaint) act(ctx workflow.Context, action domain.Action, req domain.ActionRequest) (domain.CaseState, error) {
 	ev := w.apply(ctx, action, req)
+	queued := action == domain.ActionPublish &&
+		workflow.GetVersion(ctx, versionAnnounceQueued, workflow.DefaultVersion, 1) == 1
+	w.announceNext = queued
 	state, err := w.record(ctx, req.Actor, ev.action, ev.note)
 	if err != nil {
 		return state, err
 	}
-	w.follow(ctx, action, req, state)
+	w.follow(ctx, action, req, state, queued)
 	return state, nil
 }
 
@@ -220,13 +223,13 @@ func (w *complaint) apply(ctx workflow.Context, action domain.Action, req domain
 
 // follow sets off what an action's recording calls for, in the background (nothing here
 // holds up the Update): the complainant hears the admin's question, or the answer of a
-// complaint closed without publishing, on their channel; a publication is announced (the
-// answer to the complainant and the push to the websites in one activity); and the
-// complainant of a complaint merged into another learns which one carries theirs.
-// Notification keys name the event, so a retried one is written once.
-func (w *complaint) follow(ctx workflow.Context, action domain.Action, req domain.ActionRequest, state domain.CaseState) {
+// complaint closed without publishing, on their channel; a publication not queued by its
+// projection (queued false: published before versionAnnounceQueued) is announced by an
+// activity; and the complainant of a complaint merged into another learns which one
+// carries theirs. Notification keys name the event, so a retried one is written once.
+func (w *complaint) follow(ctx workflow.Context, action domain.Action, req domain.ActionRequest, state domain.CaseState, queued bool) {
 	now := workflow.Now(ctx)
-	key := func(kind domain.NotifyKind) string { return fmt.Sprintf("%s/%s/%d", state.Code, kind, state.Seq) }
+	key := func(kind domain.NotifyKind) string { return notifyKey(state.Code, kind, state.Seq) }
 	switch {
 	case action == domain.ActionRequestInfo:
 		if workflow.GetVersion(ctx, versionQuestionReach, workflow.DefaultVersion, 1) == 1 {
@@ -236,7 +239,7 @@ func (w *complaint) follow(ctx workflow.Context, action domain.Action, req domai
 		}
 	case action == domain.ActionClose:
 		w.notify(ctx, key(domain.NotifyAnswerPrivate), domain.NotifyAnswerPrivate, now)
-	case action == domain.ActionPublish:
+	case action == domain.ActionPublish && !queued:
 		w.announce(ctx, w.notifyRequest(key(domain.NotifyAnswer), domain.NotifyAnswer, now))
 	case action == domain.ActionReject && req.Reason == "duplicate" && req.DuplicateOf != "":
 		w.notify(ctx, key(domain.NotifyDuplicate), domain.NotifyDuplicate, now)

@@ -32,11 +32,13 @@ type harness struct {
 	mu          sync.Mutex
 	projections []domain.Projection
 	notices     []notice
-	// pushed lists the complaints pushed to the websites by AnnouncePublication.
+	// pushed lists the complaints whose publication was announced (pushed to the websites).
 	pushed []string
-	// announced counts AnnouncePublication activities (answer and push in one).
-	announced int
-	outcomes  []*outcome
+	// announced counts the announcements queued by projections (answer and push in one);
+	// announceActivities the AnnouncePublication activities, which only workflows that
+	// published before versionAnnounceQueued run.
+	announced, announceActivities int
+	outcomes                      []*outcome
 	// reach is what the notify stand-in says became of a message to the complainant
 	// (reached by a provider unless a test says otherwise).
 	reach domain.NotifyOutcome
@@ -76,6 +78,12 @@ func newHarness(t *testing.T) *harness {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.projections = append(h.projections, p)
+		if p.Announce != nil {
+			// The worker's announcer carries it out at once, as a queued row.
+			h.notices = append(h.notices, notice{at: env.Now(), req: p.Announce.Notify})
+			h.pushed = append(h.pushed, p.Announce.Publish.Code)
+			h.announced++
+		}
 		return res, nil
 	}
 	var notify NotifyActivity = func(_ context.Context, req domain.NotifyRequest) (domain.NotifyOutcome, error) {
@@ -89,7 +97,7 @@ func newHarness(t *testing.T) *harness {
 		defer h.mu.Unlock()
 		h.notices = append(h.notices, notice{at: env.Now(), req: req.Notify})
 		h.pushed = append(h.pushed, req.Publish.Code)
-		h.announced++
+		h.announceActivities++
 		return nil
 	}
 	env.RegisterActivityWithOptions(project, activity.RegisterOptions{Name: domain.ActivityProject})

@@ -104,9 +104,21 @@ func TestComplainantIsTold(t *testing.T) {
 	if k := h.sent()[1].req.Key; k != "ADU-TEST-0001/answer/6" {
 		t.Errorf("answer key %q", k)
 	}
-	// The answer and the push to the websites travel in one activity (one billed action).
-	if h.announced != 1 || len(h.pushed) != 1 || h.pushed[0] != "ADU-TEST-0001" {
-		t.Errorf("publish announced %d times, pushed %v; want one AnnouncePublication", h.announced, h.pushed)
+	// The answer and the push to the websites are queued by the publish's projection, in
+	// the same transaction as its event: no activity of their own.
+	if h.announced != 1 || len(h.pushed) != 1 || h.pushed[0] != "ADU-TEST-0001" || h.announceActivities != 0 {
+		t.Errorf("publish announced %d times (%d by activity), pushed %v; want one, queued by the projection",
+			h.announced, h.announceActivities, h.pushed)
+	}
+	var queued []domain.Projection
+	for _, p := range h.projections {
+		if p.Announce != nil {
+			queued = append(queued, p)
+		}
+	}
+	if len(queued) != 1 || queued[0].Action != domain.ActionPublish || queued[0].Announce.Notify.Key != "ADU-TEST-0001/answer/6" ||
+		queued[0].Announce.Notify.Status != domain.StatusPublished || !queued[0].Announce.Notify.Due.Equal(queued[0].At) {
+		t.Errorf("announcement queued by %+v, want the publish's projection only", queued)
 	}
 
 	// A complaint closed without publishing sends the answer privately.

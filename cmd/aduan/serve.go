@@ -206,8 +206,8 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	if err != nil {
 		return err
 	}
-	w := worker.NewWithPublisher(tc, db, cfg.Temporal.TaskQueue, notifier,
-		&activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL}, append(versioned, graceful)...)
+	publisher := &activities.Publisher{DB: db, Sites: sites, BaseURL: cfg.HTTP.PublicURL}
+	w := worker.NewWithPublisher(tc, db, cfg.Temporal.TaskQueue, notifier, publisher, append(versioned, graceful)...)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -217,7 +217,7 @@ func runWorkerUntil(ctx context.Context, cfg config.Config, tc client.Client, db
 	go func() {
 		defer close(background)
 		worker.RunBackground(bctx, tc, db, cfg.Temporal.TaskQueue, notifier, worker.RelayEvery,
-			worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token), graceful)
+			worker.WithWhatsAppMedia(cfg.WhatsApp.APIBase, cfg.WhatsApp.Token), worker.WithPublisher(publisher), graceful)
 	}()
 	select {
 	case <-ctx.Done():
