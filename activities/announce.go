@@ -22,7 +22,7 @@ type Announcer struct {
 // complainant's answer; a retry resends nothing already delivered or pushed (the outbox
 // and publication_sync remember). It is retried while either half may still succeed.
 func (a *Announcer) Announce(ctx context.Context, req domain.AnnounceRequest) error {
-	_, err := a.Notifier.Notify(ctx, req.Notify)
+	_, err := a.Notifier.send(ctx, req.Notify)
 	return joinAttempts(err, a.Publisher.PublishExternal(ctx, req.Publish))
 }
 

@@ -64,30 +64,39 @@ type recipient struct {
 // Nothing personal goes to the logs or into the error (which lands in workflow history):
 // addresses and delivery errors are kept in PostgreSQL (notifications.last_error).
 func (n *Notifier) Notify(ctx context.Context, req domain.NotifyRequest) (domain.NotifyOutcome, error) {
+	needed, err := n.send(ctx, req)
+	if err != nil || !needed {
+		return domain.NotifyOutcome{Reached: err == nil}, err
+	}
+	return n.outcome(ctx, req)
+}
+
+// send writes the occasion's messages to the outbox and delivers them, as Notify does,
+// without asking what became of them; needed is false when the occasion called for no
+// message (the question already answered). The announcer, which acts on no outcome, calls
+// it directly: one read of the outbox less per publication.
+func (n *Notifier) send(ctx context.Context, req domain.NotifyRequest) (needed bool, err error) {
 	if req.Key == "" || req.Code == "" {
-		return domain.NotifyOutcome{}, temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
+		return false, temporal.NewNonRetryableApplicationError("notify request without key or code", "BadNotifyRequest", nil)
 	}
 	logger := loggerOf(ctx)
 	logger.Debug("notify", "key", req.Key, "kind", req.Kind)
 	recipients, err := n.recipients(ctx, req)
 	if err != nil {
-		return domain.NotifyOutcome{}, err
+		return false, err
 	}
 	rows, err := n.render(ctx, req, recipients)
 	if errors.Is(err, errAlreadyAnswered) {
 		logger.Info("notification not needed", "key", req.Key, "reason", err.Error())
-		return domain.NotifyOutcome{Reached: true}, nil
+		return false, nil
 	}
 	if err != nil {
-		return domain.NotifyOutcome{}, err
+		return false, err
 	}
 	if err := n.DB.EnqueueNotifications(ctx, rows); err != nil {
-		return domain.NotifyOutcome{}, fmt.Errorf("enqueue notifications: %w", err)
+		return false, fmt.Errorf("enqueue notifications: %w", err)
 	}
-	if err := n.deliver(ctx, logger, req.Key); err != nil {
-		return domain.NotifyOutcome{}, err
-	}
-	return n.outcome(ctx, req)
+	return true, n.deliver(ctx, logger, req.Key)
 }
 
 // outcome says whether the occasion's message reached the complaint's own complainant:

@@ -12,10 +12,11 @@ import (
 // Activities bundles the activities with what they need.
 type Activities struct {
 	DB *store.DB
-	// Announced, when set, is called once a projection has queued a publication's
-	// announcement, so that the worker's announcer takes it at once rather than at its
-	// next pass (worker.RunAnnouncer).
-	Announced func()
+	// Projected, when set, is called after every projection written, with whether it
+	// queued a publication's announcement: the worker's announcer takes that at once
+	// rather than at its next pass, and gives way to the staff actions meanwhile
+	// (worker.RunAnnouncer).
+	Projected func(announced bool)
 }
 
 // ProjectComplaint writes one audit event and the complaint's new state to PostgreSQL.
@@ -54,8 +55,8 @@ func (a *Activities) ProjectComplaint(ctx context.Context, p domain.Projection) 
 		return res, err
 	}
 	loggerOf(ctx).Debug("projection written", "code", p.State.Code, "seq", p.Seq, "action", p.Action)
-	if p.Announce != nil && a.Announced != nil {
-		a.Announced()
+	if a.Projected != nil {
+		a.Projected(p.Announce != nil)
 	}
 	return res, nil
 }

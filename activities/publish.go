@@ -47,12 +47,17 @@ const publishSettleAttempts = 5
 // failed, so Temporal retries it and the retry pushes only to those: retryable unless
 // every failure was permanent (a 4xx other than 408/429).
 //
-// It refuses, without retry, a complaint that is confidential or unknown. The record
-// holds no personal data, and nothing personal reaches the logs or the error (which
-// lands in workflow history): the sites' answers are kept in publication_sync.last_error.
+// With a site configured it refuses, without retry, a complaint that is confidential or
+// unknown. The record holds no personal data, and nothing personal reaches the logs or
+// the error (which lands in workflow history): the sites' answers are kept in
+// publication_sync.last_error.
 func (p *Publisher) PublishExternal(ctx context.Context, req domain.PublishRequest) error {
 	if req.Code == "" {
 		return temporal.NewNonRetryableApplicationError("publish request without code", "BadPublishRequest", nil)
+	}
+	if len(p.Sites) == 0 {
+		// No site configured: nothing leaves, so there is nothing to read or refuse.
+		return nil
 	}
 	logger := loggerOf(ctx)
 	rec, err := p.DB.PublicRecord(ctx, req.Code)
@@ -75,9 +80,6 @@ func (p *Publisher) PublishExternal(ctx context.Context, req domain.PublishReque
 		}
 		return temporal.NewNonRetryableApplicationError("publish: "+req.Code+" has no published answer",
 			ErrTypeNotPublished, nil)
-	}
-	if len(p.Sites) == 0 {
-		return nil
 	}
 	publishedAt := *rec.PublishedAt
 	record := publish.Record{

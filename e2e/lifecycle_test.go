@@ -155,7 +155,7 @@ func TestHappyPath(t *testing.T) {
 		t.Errorf("timeline %v, want %v", got, wantTimeline)
 	}
 
-	recordHistory(t, code, "happy_path")
+	recordHistory(t, code, "announce_queued_happy_path")
 }
 
 // trackingView is the public tracking view.

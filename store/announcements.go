@@ -16,6 +16,8 @@ type PendingAnnouncement struct {
 	Code     string `db:"code"`
 	Seq      int64  `db:"seq"`
 	Attempts int    `db:"attempts"`
+	// QueuedAt is when the publish's projection queued it.
+	QueuedAt time.Time `db:"created_at"`
 	// Request is what the workflow asked for (domain.AnnounceRequest as JSON).
 	Request []byte `db:"request"`
 	// ClaimedUntil is when the claim that took it ends; it names the claim.
@@ -52,7 +54,7 @@ func (db *DB) ClaimAnnouncements(ctx context.Context, hold time.Duration, limit 
 		WHERE (code, seq) IN (SELECT code, seq FROM announcements
 			WHERE done_at IS NULL AND next_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
 			ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-		RETURNING code, seq, attempts, request, claimed_until`, hold.Seconds(), limit)
+		RETURNING code, seq, attempts, created_at, request, claimed_until`, hold.Seconds(), limit)
 	return rows, err
 }
 

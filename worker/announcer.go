@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -34,13 +35,36 @@ const (
 	announceMaxRetry   = 10 * time.Minute
 )
 
-// announceWake carries the projections' hint that an announcement was queued
-// (activities.Activities.Announced), so that the announcer of this process takes it at
-// once instead of at its next pass. Only a hint: a wake lost or meant for another
-// process's worker changes nothing but a second's wait.
-var announceWake = make(chan struct{}, 1)
+// Giving way: an announcement is background work, staff actions are someone waiting at
+// a desk. While this process's projections show staff acting (one within announceQuiet),
+// the announcer holds an announcement back, for at most announceGiveWay after it was
+// queued, as the acknowledger gives way to a burst of intake. Measured with the bench: 8
+// clients publishing at once came out at about 2.8× a bare Update with the announcements
+// running beside them, and at about 2.1× (as the other actions) without.
+const (
+	announceQuiet   = 150 * time.Millisecond
+	announceGiveWay = 2 * time.Second
+)
 
-// wakeAnnouncer is the projections' hook: it never blocks.
+// announceWake carries the projections' hint that an announcement was queued, so that the
+// announcer of this process takes it at once instead of at its next pass; lastProjection
+// is when this process last wrote one (Unix nanoseconds). Only hints: a wake lost, or the
+// projections of another process's worker, change nothing but a second's wait or a
+// moment's overlap.
+var (
+	announceWake   = make(chan struct{}, 1)
+	lastProjection atomic.Int64
+)
+
+// projected is the projections' hook (activities.Activities.Projected): it never blocks.
+func projected(announced bool) {
+	lastProjection.Store(time.Now().UnixNano())
+	if announced {
+		wakeAnnouncer()
+	}
+}
+
+// wakeAnnouncer wakes this process's announcer, if it is not awake already.
 func wakeAnnouncer() {
 	select {
 	case announceWake <- struct{}{}:
@@ -48,8 +72,21 @@ func wakeAnnouncer() {
 	}
 }
 
+// giveWay waits while staff are acting, until p has waited announceGiveWay since it was
+// queued or ctx is stopping.
+func giveWay(ctx context.Context, p store.PendingAnnouncement) {
+	for !drain.Stopping(ctx) && time.Since(p.QueuedAt) < announceGiveWay &&
+		time.Since(time.Unix(0, lastProjection.Load())) < announceQuiet {
+		select {
+		case <-drain.Done(ctx):
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // RunAnnouncer carries out, every interval and whenever a projection of this process
-// queued one, the publications' announcements with a, until ctx ends.
+// queued one, the publications' announcements with a, until ctx ends; each gives way to
+// staff actions for at most announceGiveWay.
 func RunAnnouncer(ctx context.Context, a *activities.Announcer, db *store.DB, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -76,6 +113,7 @@ func announce(ctx context.Context, a *activities.Announcer, db *store.DB) int {
 		return 0
 	}
 	for i, p := range pending {
+		giveWay(ctx, p)
 		if drain.Stopping(ctx) {
 			releaseAnnouncements(ctx, db, pending[i:])
 			return 0

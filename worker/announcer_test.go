@@ -53,7 +53,7 @@ func (s *flakySite) count() int {
 // publishProjected records a complaint and projects its publish the way the workflow
 // does (seq 3), with the announcement queued by the projection; hook is the projections'
 // hint (nil: none).
-func publishProjected(t *testing.T, db *store.DB, code string, confidential bool, hook func()) domain.Projection {
+func publishProjected(t *testing.T, db *store.DB, code string, confidential bool, hook func(bool)) domain.Projection {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := db.ExecContext(ctx, `INSERT INTO complaints (code, channel, text, created_at, status, updated_at)
@@ -73,7 +73,7 @@ func publishProjected(t *testing.T, db *store.DB, code string, confidential bool
 				Status: domain.StatusPublished, Pokja: "logistik", Due: now},
 			Publish: domain.PublishRequest{Code: code},
 		}}
-	a := &activities.Activities{DB: db, Announced: hook}
+	a := &activities.Activities{DB: db, Projected: hook}
 	// Twice, as a retried local activity would: one announcement.
 	for range 2 {
 		if _, err := a.ProjectComplaint(ctx, p); err != nil {
@@ -199,7 +199,7 @@ func TestAnnouncer(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); RunAnnouncer(rctx, a, db, time.Hour) }()
 	defer func() { cancel(); <-done }()
-	publishProjected(t, db, "ADU-ANN0-0004", false, wakeAnnouncer)
+	publishProjected(t, db, "ADU-ANN0-0004", false, projected)
 	deadline := time.Now().Add(5 * time.Second)
 	for announcementOf(t, db, "ADU-ANN0-0004").DoneAt == nil {
 		if time.Now().After(deadline) {
@@ -216,5 +216,35 @@ func TestRetryWait(t *testing.T) {
 		if got := retryWait(attempt); got != want {
 			t.Errorf("retryWait(%d) = %v, want %v", attempt, got, want)
 		}
+	}
+}
+
+// TestGiveWay: an announcement waits while staff act, never past announceGiveWay after it
+// was queued, and not at all when nobody does.
+func TestGiveWay(t *testing.T) {
+	ctx := context.Background()
+	lastProjection.Store(0)
+	start := time.Now()
+	giveWay(ctx, store.PendingAnnouncement{QueuedAt: start})
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Errorf("with nobody acting it waited %v", d)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				projected(false)
+			}
+		}
+	}()
+	projected(false)
+	start = time.Now()
+	giveWay(ctx, store.PendingAnnouncement{QueuedAt: start.Add(-announceGiveWay + 500*time.Millisecond)})
+	if d := time.Since(start); d < 400*time.Millisecond || d > 1500*time.Millisecond {
+		t.Errorf("with staff acting it waited %v, want about the 500 ms left of its %v", d, announceGiveWay)
 	}
 }

@@ -69,7 +69,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 // TestReplayCoversBothAnnouncements: publications are replayed both ways, as
 // versionAnnounceQueued divides them: announced by the AnnouncePublication activity
 // (recorded before the change) and queued by the publish's projection, with no activity
-// (history_happy_path.json, recorded since). The activity's name and the Update's are not
+// (history_announce_queued_happy_path.json, recorded since). The activity's name and the Update's are not
 // payloads, so they read the same in sealed and plain histories.
 func TestReplayCoversBothAnnouncements(t *testing.T) {
 	files, err := filepath.Glob("../testdata/history_*.json")

@@ -43,7 +43,7 @@ func NewWithPublisher(c client.Client, db *store.DB, taskQueue string, n *activi
 	if p.DB == nil {
 		p.DB = db
 	}
-	Register(w, &activities.Activities{DB: db, Announced: wakeAnnouncer}, n, p)
+	Register(w, &activities.Activities{DB: db, Projected: projected}, n, p)
 	return w
 }
 
