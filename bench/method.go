@@ -41,19 +41,20 @@ walk interleaves (a triage that starts its workflow pays for the start), and, on
 The walks do not fill the machine (the busy cores above: about one of two in the runs of 2026-12-01), and the
 CLI's dev server keeps every workflow's state in SQLite through a single connection (the server's SQLite plugin sets ` + "`SetMaxOpenConns(1)`" + `):
 every read and write of every workflow waits for that one connection, and an action needs more of them than a bare
-Update (its timer, its search attributes, its local-activity marker, its publication activity, and the starts around
-it). Measured on their own, as the bare Update is (the figure the goal is judged on), triage, forward, partner_answer
-and approve come out at 1.3 to 2.4× a bare Update on both servers in the runs of 2026-12-01, and at medians of 2.0 to
-4.9× inside the walk, among its submits and starts. Publish is the exception, 3.3 to 7.1× on its own: it sets off the
-announcement activity (the complainant's answer and the push to the websites), which the server schedules, dispatches
-and records, and whose completion gives the workflow a second workflow task; with all 8 clients publishing, the
-server does that for every request besides the Update. Inside the walk, where one request in six is a publish, it
-comes out at 2.1 to 3×. Eager activity execution (the server's system.enableActivityEagerExecution, off by default)
-saved part of that in short benches (publish p99 491 to 531 ms against 508 to 821 ms, three runs each, and 394 to 456
-against 485 to 574 ms, two runs each): less than the spread between runs and far from 3×, so it stays off. Until
-migration 00027 every announcement also read all the complaints to find the ones merged into it, 0.6 to 1.3 s each
-over 95,000 complaints with 8 at once, which slowed whatever ran beside it; PostgreSQL's slow-statement log during a
-bench run found it.
+Update (its timer, its search attributes, its local-activity marker, and the starts around it). Measured on their
+own, as the bare Update is (the figure the goal is judged on), triage, forward, partner_answer and approve came out
+at 1.3 to 2.4× a bare Update on both servers in the runs of 2026-12-01, and at medians of 2.0 to 4.9× inside the
+walk, among its submits and starts. Publish was the exception, 3.3 to 7.1× on its own, while it set off the
+AnnouncePublication activity (the complainant's answer and the push to the websites): the server scheduled,
+dispatched and recorded it, and its completion gave the workflow a second workflow task, for every publish. Eager
+activity execution (the server's system.enableActivityEagerExecution) saved less than the spread between runs. Now
+the publish's own projection queues the announcement in PostgreSQL, in the transaction of its event, and the
+worker's announcer carries it out (worker/announcer.go): in short benches of 3 runs publish came out at 2.84×
+(2.34 to 3.21) with the announcements running beside the publishes, 2.07× with no announcer at all, and 2.04× (1.95
+to 2.92) once the announcer gives way to staff actions for at most 2 s, which is what runs. Until migration 00027
+every announcement also read all the complaints to find the ones merged into it, 0.6 to 1.3 s each over 95,000
+complaints with 8 at once, which slowed whatever ran beside it; PostgreSQL's slow-statement log during a bench run
+found it.
 `
 
 const methodNotes = `
@@ -62,7 +63,7 @@ const methodNotes = `
 Everything runs in one process, as ` + "`e2e/main_test.go`" + ` does: a Temporal server (the CLI's dev server with its
 SQLite file in a temp directory so its size can be read; with ` + "`--temporal cluster`" + ` also the production profile's
 server, package ` + "`tempcluster`" + `), a fresh PostgreSQL database (dropped at the end), the worker (` + "`worker.New`" + `,
-the intake relay, the acknowledger and the outbox) and the API (` + "`api.New`" + ` on a local listener, the WhatsApp and
+the intake relay, the acknowledger, the announcer and the outbox) and the API (` + "`api.New`" + ` on a local listener, the WhatsApp and
 SMS webhooks with secrets of the run's own, per-client and per-phone rate limits set out of reach).
 
 **Before anything is measured**, ` + "`bench.LoadYear`" + ` writes the closed complaints of a past year straight into
@@ -119,7 +120,8 @@ on their own.
    submit or workflow start runs beside them, as none runs beside the bare Updates, and a triage finds its
    workflow running, as it does at a desk minutes after the complaint came in. The difference is ours: HTTP,
    sign-in, the reads around the Update, the validator, the projection to PostgreSQL, timers, search
-   attributes, and what the action sets off (publish's announcement activity). The same actions' p99 inside
+   attributes, and what the action sets off (publish's announcement, queued in PostgreSQL and carried out by the
+   worker's announcer beside the next actions). The same actions' p99 inside
    the lifecycle walk, among its submits and the starts they bring (the walk's triage usually starts its
    workflow), is shown beside them and not judged.
 5. **Cost.** After each lifecycle run the first few complaints' histories are fetched with
