@@ -87,3 +87,27 @@ func (db *DB) ReleaseAnnouncements(ctx context.Context, ps []PendingAnnouncement
 	}
 	return nil
 }
+
+// AnnouncementProblem is a publication whose announcement has not reached its end:
+// failed for good, or still not done longer after its publish than a retry takes.
+type AnnouncementProblem struct {
+	Code     string    `db:"code"`
+	QueuedAt time.Time `db:"created_at"`
+	Attempts int       `db:"attempts"`
+	Done     bool      `db:"done"`
+	Problem  string    `db:"problem"`
+}
+
+// AnnouncementProblems lists, oldest first, the announcements that failed for good and
+// those not done though queued over late ago (`aduan verify` reports them: a published
+// answer its complainant or the websites may never have had).
+func (db *DB) AnnouncementProblems(ctx context.Context, late time.Duration) ([]AnnouncementProblem, error) {
+	rows := []AnnouncementProblem{}
+	err := db.SelectContext(ctx, &rows, `SELECT code, created_at, attempts, done_at IS NOT NULL AS done,
+			coalesce(last_error, 'belum dicoba') AS problem
+		FROM announcements
+		WHERE (done_at IS NOT NULL AND last_error IS NOT NULL)
+			OR (done_at IS NULL AND created_at < now() - make_interval(secs => $1))
+		ORDER BY created_at`, late.Seconds())
+	return rows, err
+}

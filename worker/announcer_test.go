@@ -177,6 +177,12 @@ func TestAnnouncer(t *testing.T) {
 		t.Errorf("confidential: %+v, pushes %d", row, site.count())
 	}
 
+	// What `aduan verify` reports: the confidential one given up; the others are done.
+	problems, err := db.AnnouncementProblems(ctx, time.Hour)
+	if err != nil || len(problems) != 1 || problems[0].Code != "ADU-ANN0-0002" || !problems[0].Done {
+		t.Errorf("announcement problems %+v (%v), want ADU-ANN0-0002 given up", problems, err)
+	}
+
 	// Given back by a stopping announcer: taken again at once, the attempt not counted.
 	publishProjected(t, db, "ADU-ANN0-0003", false, nil)
 	claimed, err := db.ClaimAnnouncements(ctx, time.Minute, 10)
@@ -192,6 +198,17 @@ func TestAnnouncer(t *testing.T) {
 	}
 	if row = announcementOf(t, db, "ADU-ANN0-0003"); row.DoneAt == nil || row.Attempts != 1 {
 		t.Errorf("after the release: %+v, want done on attempt 1", row)
+	}
+	// One not done an hour after its publish is reported too.
+	publishProjected(t, db, "ADU-ANN0-0005", false, nil)
+	if _, err := db.ExecContext(ctx, `UPDATE announcements SET created_at = now() - interval '2 hours',
+		next_at = now() + interval '1 hour', attempts = 7, last_error = 'webhook: HTTP 503' WHERE code = 'ADU-ANN0-0005'`); err != nil {
+		t.Fatal(err)
+	}
+	problems, err = db.AnnouncementProblems(ctx, time.Hour)
+	if err != nil || len(problems) != 2 || problems[0].Code != "ADU-ANN0-0005" || problems[0].Done || problems[0].Attempts != 7 ||
+		problems[0].Problem != "webhook: HTTP 503" {
+		t.Errorf("announcement problems %+v (%v), want ADU-ANN0-0005 still retried, first", problems, err)
 	}
 
 	// The projection's hint wakes a running announcer long before its next pass.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"aduan/config"
 	"aduan/verify"
@@ -43,6 +44,21 @@ func runVerify(ctx context.Context, cfg config.Config, args []string) error {
 			u.At.UTC().Format("2006-01-02 15:04Z"), u.Problem)
 	}
 	fmt.Printf("%d messages to complainants never arrived\n", len(lost))
+	// Published answers whose announcement (the answer to the complainant, the push to
+	// the websites) failed for good, or is still not done after the retries of an hour.
+	stuck, err := db.AnnouncementProblems(ctx, time.Hour)
+	if err != nil {
+		return err
+	}
+	for _, a := range stuck {
+		state := "still being retried"
+		if a.Done {
+			state = "given up"
+		}
+		fmt.Printf("announcement: %s (published %s), %s after %d attempts: %s\n", a.Code,
+			a.QueuedAt.UTC().Format("2006-01-02 15:04Z"), state, a.Attempts, a.Problem)
+	}
+	fmt.Printf("%d publications not fully announced\n", len(stuck))
 	if r.Drifted > r.Repaired {
 		return fmt.Errorf("%d complaints drift from their workflows", r.Drifted-r.Repaired)
 	}
