@@ -68,7 +68,9 @@ SMS webhooks with secrets of the run's own, per-client and per-phone rate limits
 
 **Before anything is measured**, ` + "`bench.LoadYear`" + ` writes the closed complaints of a past year straight into
 PostgreSQL (COPY; channels, kecamatan, desa, categories, pokja, partners, statuses and Indonesian texts spread as a
-year spreads them), then vacuums and analyzes. Every figure is then taken over that database.
+year spreads them; its outbox as a year leaves it: delivered, and the few deliveries that failed already dealt with by
+the resender, so the worker finds none of it left to do), then vacuums and analyzes. Every figure is then taken over
+that database.
 
 **Stability.** The load generator shares the machine with the system under test, so what it does is kept small and
 out of the timed path: every request's body and signature is built before its phase starts (no JSON or HMAC work

@@ -117,13 +117,16 @@ func (b *BulkLoad) Add(ctx context.Context, batch []ClosedComplaint) error {
 	}
 	return b.copy(ctx, "notifications", []string{"dedupe_key", "code", "kind", "recipient", "channel", "address",
 		"template", "text", "due_at", "created_at", "sent_at", "attempts", "last_error", "sent_via", "provider_ref",
-		"delivery_status", "delivery_at", "delivery_error"},
+		"delivery_status", "delivery_at", "delivery_error", "resent"},
 		func(row func(...any) error) error {
 			for _, cc := range batch {
 				for _, n := range cc.Notifications {
+					// A past year's failed delivery was dealt with by the resender when it
+					// happened (resent), not by today's worker in the middle of the day.
 					if err := row(n.DedupeKey, cc.Complaint.Code, string(n.Kind), n.Recipient, n.Channel, n.Address,
 						n.Template, n.Text, n.DueAt, n.CreatedAt, n.SentAt, n.Attempts, n.LastError, n.SentVia,
-						n.ProviderRef, nullable(n.DeliveryStatus), n.DeliveryAt, n.DeliveryError); err != nil {
+						n.ProviderRef, nullable(n.DeliveryStatus), n.DeliveryAt, n.DeliveryError,
+						n.DeliveryStatus == "failed"); err != nil {
 						return err
 					}
 				}
