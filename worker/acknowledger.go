@@ -66,18 +66,11 @@ const ackHold = 2 * time.Minute
 // Several workers may run it: each takes its own batch. A failed delivery is tried again
 // once the hold has passed; the outbox never sends one twice.
 func RunAcknowledger(ctx context.Context, n *activities.Notifier, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-drain.Done(ctx):
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, interval, nil, func() {
 		for acknowledge(ctx, n) == ackBatch {
 			// A full batch: there may be more waiting.
 		}
-	}
+	})
 }
 
 // ackBatch is how many acknowledgements one claim takes: small enough that a batch goes

@@ -88,19 +88,11 @@ func giveWay(ctx context.Context, p store.PendingAnnouncement) {
 // queued one, the publications' announcements with a, until ctx ends; each gives way to
 // staff actions for at most announceGiveWay.
 func RunAnnouncer(ctx context.Context, a *activities.Announcer, db *store.DB, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-drain.Done(ctx):
-			return
-		case <-t.C:
-		case <-announceWake:
-		}
+	everyTick(ctx, interval, announceWake, func() {
 		for announce(ctx, a, db) == announceBatch {
 			// A full batch: there may be more waiting.
 		}
-	}
+	})
 }
 
 // announce carries out one batch and returns its size.
@@ -165,11 +157,7 @@ func retryWait(attempt int) time.Duration {
 // releaseAnnouncements gives back what a stopping announcer claimed but did not reach,
 // so that another worker takes it at once rather than after announceHold.
 func releaseAnnouncements(ctx context.Context, db *store.DB, rest []store.PendingAnnouncement) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := db.ReleaseAnnouncements(rctx, rest); err != nil {
-		slog.Warn("announcer: giving back announcements failed; they wait for their hold", "count", len(rest), "err", err)
-		return
-	}
-	slog.Info("announcer: stopping; gave back announcements", "count", len(rest))
+	giveBack(ctx, "announcer", "announcements", len(rest), func(rctx context.Context) error {
+		return db.ReleaseAnnouncements(rctx, rest)
+	})
 }

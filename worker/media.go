@@ -89,14 +89,7 @@ func RunMediaFetcher(ctx context.Context, f *media.Fetcher, interval time.Durati
 		waitUnconfigured(ctx, f)
 		return
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-drain.Done(ctx):
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, interval, nil, func() {
 		for !drain.Stopping(ctx) {
 			n, err := f.RunOnce(ctx)
 			if err != nil {
@@ -110,7 +103,7 @@ func RunMediaFetcher(ctx context.Context, f *media.Fetcher, interval time.Durati
 			}
 			// A full batch: there may be more waiting.
 		}
-	}
+	})
 }
 
 // waitUnconfigured logs once, when files wait, that nothing fetches them.

@@ -14,14 +14,7 @@ import (
 // automatic replies and the resends. It works from PostgreSQL alone, like the
 // acknowledger; several workers may run it.
 func RunOutbox(ctx context.Context, n *activities.Notifier, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-drain.Done(ctx):
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, interval, nil, func() {
 		if _, err := n.ResendFailed(ctx, 50); err != nil && ctx.Err() == nil {
 			slog.Warn("outbox: reading failed deliveries failed", "err", err)
 		}
@@ -34,5 +27,5 @@ func RunOutbox(ctx context.Context, n *activities.Notifier, interval time.Durati
 				break
 			}
 		}
-	}
+	})
 }

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	sdkworker "go.temporal.io/sdk/worker"
@@ -49,11 +48,7 @@ func optionsWith(opts []Option) sdkworker.Options {
 // releaseAcks gives back the acknowledgements a stopping acknowledger claimed but did
 // not reach, so that another worker sends them at once rather than after ackHold.
 func releaseAcks(ctx context.Context, db *store.DB, rest []store.PendingAck) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := db.ReleaseAcks(rctx, rest); err != nil {
-		slog.Warn("acknowledger: giving back unsent acknowledgements failed; they wait for their hold", "count", len(rest), "err", err)
-		return
-	}
-	slog.Info("acknowledger: stopping; gave back unsent acknowledgements", "count", len(rest))
+	giveBack(ctx, "acknowledger", "unsent acknowledgements", len(rest), func(rctx context.Context) error {
+		return db.ReleaseAcks(rctx, rest)
+	})
 }

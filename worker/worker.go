@@ -116,16 +116,7 @@ const (
 // RunRelay starts, every interval, the workflows of complaints that intake recorded while
 // Temporal was unreachable, until ctx ends. Nothing reported is lost to an outage.
 func RunRelay(ctx context.Context, c client.Client, db *store.DB, taskQueue string, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-drain.Done(ctx):
-			return
-		case <-t.C:
-		}
-		relayOnce(ctx, c, db, taskQueue, interval)
-	}
+	everyTick(ctx, interval, nil, func() { relayOnce(ctx, c, db, taskQueue, interval) })
 }
 
 // relayOnce claims one batch of unstarted complaints (recorded more than grace ago: the
