@@ -22,20 +22,9 @@ import (
 // second), and with WithWhatsAppMedia or WithMediaFetcher the media fetcher (every
 // second). n delivers the messages (nil: to the log only).
 func RunBackground(ctx context.Context, c client.Client, db *store.DB, taskQueue string, n *activities.Notifier, relayEvery time.Duration, opts ...Option) {
-	if n == nil {
-		n = &activities.Notifier{}
-	}
-	if n.DB == nil {
-		n.DB = db
-	}
+	n = notifierOn(n, db)
 	b := optionsOf(opts)
-	p := b.publisher
-	if p == nil {
-		p = &activities.Publisher{}
-	}
-	if p.DB == nil {
-		p.DB = db
-	}
+	p := publisherOn(b.publisher, db)
 	// The loops stop taking work when ctx ends; what they hold has the stop timeout.
 	ctx, cancel := drain.Context(ctx, b.stopTimeout)
 	defer cancel()

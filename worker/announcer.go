@@ -145,13 +145,10 @@ func announceOne(ctx context.Context, a *activities.Announcer, db *store.DB, p s
 	}
 }
 
-// retryWait is how long an announcement waits after its attempt-th failure.
+// retryWait is how long an announcement waits after its attempt-th failure (the shift
+// is bounded: 2 s << 9 is past the 10 minutes already).
 func retryWait(attempt int) time.Duration {
-	wait := announceFirstRetry
-	for i := 1; i < attempt && wait < announceMaxRetry; i++ {
-		wait *= 2
-	}
-	return min(wait, announceMaxRetry)
+	return min(announceFirstRetry<<min(max(attempt-1, 0), 9), announceMaxRetry)
 }
 
 // releaseAnnouncements gives back what a stopping announcer claimed but did not reach,

@@ -31,20 +31,31 @@ func New(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier
 func NewWithPublisher(c client.Client, db *store.DB, taskQueue string, n *activities.Notifier,
 	p *activities.Publisher, opts ...Option) sdkworker.Worker {
 	w := sdkworker.New(c, taskQueue, optionsWith(opts))
+	Register(w, &activities.Activities{DB: db, Projected: projected}, notifierOn(n, db), publisherOn(p, db))
+	return w
+}
+
+// notifierOn is n, or one that delivers to the log only when nil, with db as its DB
+// unless it has one.
+func notifierOn(n *activities.Notifier, db *store.DB) *activities.Notifier {
 	if n == nil {
 		n = &activities.Notifier{}
 	}
 	if n.DB == nil {
 		n.DB = db
 	}
+	return n
+}
+
+// publisherOn is p, or one with no sites when nil, with db as its DB unless it has one.
+func publisherOn(p *activities.Publisher, db *store.DB) *activities.Publisher {
 	if p == nil {
 		p = &activities.Publisher{}
 	}
 	if p.DB == nil {
 		p.DB = db
 	}
-	Register(w, &activities.Activities{DB: db, Projected: projected}, n, p)
-	return w
+	return p
 }
 
 // WithPublisher has RunBackground's announcer push the publications to p's sites (its
