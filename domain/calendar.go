@@ -27,8 +27,12 @@ type clock struct {
 	zone        *time.Location
 	open, close time.Duration // since local midnight
 	workday     [7]bool       // by time.Weekday
-	holiday     map[string]bool
+	holiday     map[int]bool  // by dayKey
 }
+
+// dayKey names a local date for the holiday set: cheaper than formatting it, and the
+// calendar walks asks it of every day they pass.
+func dayKey(y int, m time.Month, d int) int { return y*10000 + int(m)*100 + d }
 
 func parseHHMM(s string) (time.Duration, error) {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
@@ -38,8 +42,9 @@ func parseHHMM(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
-func (c Calendar) clock() (clock, error) {
-	k := clock{zone: c.Location(), holiday: map[string]bool{}}
+// prepare makes c ready for arithmetic, or says what is wrong with it. clock caches it.
+func (c Calendar) prepare() (clock, error) {
+	k := clock{zone: c.Location(), holiday: map[int]bool{}}
 	var err error
 	if k.open, err = parseHHMM(c.OfficeOpen); err != nil {
 		return k, err
@@ -60,10 +65,11 @@ func (c Calendar) clock() (clock, error) {
 		return k, fmt.Errorf("no workdays")
 	}
 	for _, h := range c.Holidays {
-		if _, err := time.Parse("2006-01-02", h); err != nil {
+		t, err := time.Parse("2006-01-02", h)
+		if err != nil {
 			return k, fmt.Errorf("holiday %q: want YYYY-MM-DD", h)
 		}
-		k.holiday[h] = true
+		k.holiday[dayKey(t.Date())] = true
 	}
 	return k, nil
 }
@@ -89,7 +95,7 @@ func (k clock) midnight(t time.Time) time.Time {
 }
 
 func (k clock) isWorkday(day time.Time) bool {
-	return k.workday[day.Weekday()] && !k.holiday[day.Format("2006-01-02")]
+	return k.workday[day.Weekday()] && !k.holiday[dayKey(day.Date())]
 }
 
 // maxDays bounds every walk over the calendar (ten years), so a calendar with no
