@@ -41,7 +41,7 @@ func queueAnnouncement(ctx context.Context, tx *sqlx.Tx, code string, seq int64,
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO announcements (code, seq, request) VALUES ($1, $2, $3)
-		ON CONFLICT (code, seq) DO NOTHING`, code, seq, raw)
+		ON CONFLICT (code, seq) DO NOTHING`, code, seq, string(raw))
 	return err
 }
 

@@ -243,6 +243,12 @@ var complaintColumns = `code, channel, text, name, phone, email, anonymous, keca
 	question, answer, partner_answer, public_title, public_answer, reject_reason, duplicate_of,
 	published_at, closed_at, updated_at, last_seq, workflow_started, needs_review, phone_confirmed_by`
 
+// summaryColumns selects what a list entry shows of a Complaint (complaints.Summary):
+// an inbox lists up to 200, and their texts and answers, read and dropped, made up most of
+// its time.
+var summaryColumns = `code, channel, kecamatan, desa, created_at, status, confidential, pokja, partner, category,
+	priority, title, deadline, ` + overdueSQL("") + ` AS overdue, updated_at, needs_review`
+
 // CaseState is the workflow state the row stands for.
 func (c Complaint) CaseState() domain.CaseState {
 	return domain.CaseState{
@@ -343,6 +349,7 @@ func searchQuery(viewer domain.Actor, f Filter) query {
 
 // Tasks lists a user's open work: the complaints whose ball is with their role and group
 // (domain.TurnOf), soonest deadline first. A supervisor's work is every overdue complaint.
+// Only the columns of a list entry are read (summaryColumns).
 func (db *DB) Tasks(ctx context.Context, a domain.Actor, limit int) ([]Complaint, error) {
 	st, ok := tasksStatement(a, limit)
 	if !ok {
@@ -360,7 +367,7 @@ func tasksStatement(a domain.Actor, limit int) (st Statement, ok bool) {
 		return st, false
 	}
 	lim := q.arg(limit)
-	return Statement{SQL: `SELECT ` + complaintColumns + ` FROM complaints` + q.whereClause() +
+	return Statement{SQL: `SELECT ` + summaryColumns + ` FROM complaints` + q.whereClause() +
 		` ORDER BY deadline ASC NULLS LAST, created_at LIMIT ` + lim, Args: q.args}, true
 }
 

@@ -47,6 +47,6 @@ func (db *DB) SaveSLAPolicy(ctx context.Context, p domain.SLAPolicy, note string
 	var version int
 	// The advisory lock keeps two first starts from both writing version 1.
 	err = db.GetContext(ctx, &version, `WITH lock AS (SELECT pg_advisory_xact_lock(727001))
-		INSERT INTO sla_policies (policy, note) SELECT $1, $2 FROM lock RETURNING version`, raw, nullable(note))
+		INSERT INTO sla_policies (policy, note) SELECT $1, $2 FROM lock RETURNING version`, string(raw), nullable(note))
 	return version, err
 }

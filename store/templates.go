@@ -174,7 +174,7 @@ func (db *DB) SaveTemplates(ctx context.Context, c TemplateChange) (int, error) 
 	}
 	var version int
 	if err := tx.GetContext(ctx, &version, `INSERT INTO message_templates (texts, changed, note, created_by)
-		VALUES ($1, $2, $3, $4) RETURNING version`, raw, pq.StringArray(changed), nullable(c.Note), c.By); err != nil {
+		VALUES ($1, $2, $3, $4) RETURNING version`, string(raw), pq.StringArray(changed), nullable(c.Note), c.By); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
