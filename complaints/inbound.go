@@ -100,22 +100,23 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 		slog.Info("empty inbound message ignored", "channel", m.Channel, "id", m.ID)
 		return nil
 	}
-	open, found, err := s.openComplaintOf(ctx, phone, text)
+	route, err := s.routeOf(ctx, m, phone, text)
 	if err != nil {
 		return unavailable(err)
 	}
+	open, found := route.Open, route.Found
 	if found {
 		// The provider delivers again the message that opened this very complaint (its
 		// first delivery was answered late or not at all): it is the complaint's text
 		// already, not a message to keep on it. openByMessage finishes its intake.
-		seen, kept, err := s.deliveredBefore(ctx, m)
+		kept, err := s.keptBefore(ctx, m, route.Seen)
 		if err != nil {
 			return err
 		}
-		found = !seen || kept
+		found = !route.Seen || kept
 	}
 	if !found {
-		return s.openByMessage(ctx, m, phone, text)
+		return s.openByMessage(ctx, m, phone, text, route.Seen)
 	}
 	id, created, err := s.db.AddInbound(ctx, inboundRow(open.Code, phone, m, text))
 	if err != nil {
@@ -153,24 +154,26 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 	return nil
 }
 
-// openComplaintOf finds the open complaint a number's message belongs to: the newest
-// with that number confirmed, or one whose code the message carries and that was made
-// with that very number (which confirms it).
-func (s *Service) openComplaintOf(ctx context.Context, phone, text string) (store.OpenComplaint, bool, error) {
-	open, found, err := s.db.OpenComplaintByPhone(ctx, phone)
-	if err != nil || found {
-		return open, found, err
+// routeOf finds the open complaint a number's message belongs to, and whether the
+// provider delivered the message before, in one statement: the newest complaint with that
+// number confirmed, or else one whose code the message carries and that was made with
+// that very number (which confirms it).
+func (s *Service) routeOf(ctx context.Context, m InboundMessage, phone, text string) (store.InboundRoute, error) {
+	route, err := s.db.InboundRoute(ctx, phone, m.Channel, m.ID)
+	if err != nil || route.Found {
+		return route, err
 	}
 	code := domain.CodeIn(text)
 	if code == "" {
-		return open, false, nil
+		return route, nil
 	}
 	confirmed, err := s.db.ConfirmPhoneByCode(ctx, code, phone)
 	if err != nil || !confirmed {
-		return open, false, err
+		return route, err
 	}
 	slog.Info("complainant's number confirmed by its code", "code", code)
-	return s.db.OpenComplaintByPhone(ctx, phone)
+	route.Open, route.Found, err = s.db.OpenComplaintByPhone(ctx, phone)
+	return route, err
 }
 
 // opensComplaint reports whether a message from a number with none open is a complaint:
@@ -191,10 +194,10 @@ const unattachedWindow = 24 * time.Hour
 
 // openByMessage starts a complaint from a message of a number with none open, or keeps
 // the message with the number and answers it.
-func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string) error {
+func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string, seen bool) error {
 	// Delivered again: a message kept before (on a complaint closed since, or with the
 	// number) opens nothing now; one that opened a complaint finishes its intake.
-	seen, kept, err := s.deliveredBefore(ctx, m)
+	kept, err := s.keptBefore(ctx, m, seen)
 	if err != nil {
 		return err
 	}
@@ -227,7 +230,11 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 	if needsReview {
 		intakeText = strings.TrimSpace(s.Texts(ctx).MediaOnly(m.Type) + " " + text)
 	}
-	res, err := s.intake(ctx, IntakeRequest{Channel: m.Channel, Text: intakeText, Phone: phone, Name: m.Name}, nil, m.ID, needsReview)
+	// What the number sent before (a greeting, a location) joins the complaint, in the
+	// intake's own statement.
+	since := time.Now().Add(-unattachedWindow)
+	res, err := s.intake(ctx, IntakeRequest{Channel: m.Channel, Text: intakeText, Phone: phone, Name: m.Name,
+		attachSince: &since}, nil, m.ID, needsReview)
 	if KindOf(err) == KindInvalid {
 		slog.Warn("inbound message refused by intake", "channel", m.Channel, "id", m.ID, "fields", len(AsError(err).Fields))
 		return nil
@@ -235,10 +242,13 @@ func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, te
 	if err != nil {
 		return err
 	}
-	// What the number sent before (a greeting, a location) joins the complaint; a file
-	// is kept as the complaint's first message, its caption being the complaint's text.
-	if _, err := s.db.AttachUnattached(ctx, res.Code, phone, time.Now().Add(-unattachedWindow)); err != nil {
-		return unavailable(err)
+	// A delivery repeated after its complaint was made (no new one now) attaches here what
+	// its first delivery did not reach. A file is kept as the complaint's first message,
+	// its caption being the complaint's text.
+	if !res.Created {
+		if _, err := s.db.AttachUnattached(ctx, res.Code, phone, since); err != nil {
+			return unavailable(err)
+		}
 	}
 	if m.Media != nil {
 		if _, _, err := s.db.AddInbound(ctx, inboundRow(res.Code, phone, m, text)); err != nil {
@@ -319,16 +329,14 @@ func feedbackWords(text string) (satisfied, ok bool) {
 	return false, false
 }
 
-// deliveredBefore says whether the provider delivered m before (seen) and, if so, whether
-// it was kept as a message (kept) rather than opening a complaint.
-func (s *Service) deliveredBefore(ctx context.Context, m InboundMessage) (seen, kept bool, err error) {
-	if seen, err = s.db.ProviderMessageSeen(ctx, m.Channel, m.ID); err != nil || !seen {
-		return seen, false, unavailableOrNil(err)
+// keptBefore says whether m, delivered before (seen, from InboundRoute), was kept as a
+// message rather than opening a complaint.
+func (s *Service) keptBefore(ctx context.Context, m InboundMessage, seen bool) (bool, error) {
+	if !seen {
+		return false, nil
 	}
-	if kept, err = s.db.KeptAsMessage(ctx, m.Channel, m.ID); err != nil {
-		return seen, false, unavailable(err)
-	}
-	return seen, kept, nil
+	kept, err := s.db.KeptAsMessage(ctx, m.Channel, m.ID)
+	return kept, unavailableOrNil(err)
 }
 
 func unavailableOrNil(err error) error {

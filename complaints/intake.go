@@ -34,6 +34,9 @@ type IntakeRequest struct {
 	// client's Idempotency-Key, so that no other client reaches this complaint by
 	// sending the same key. It is not stored.
 	Client string
+	// attachSince, for a message that opens a complaint, attaches what its number sent
+	// since then and joined no complaint (store.Intake.AttachSince).
+	attachSince *time.Time
 }
 
 // IntakeResult says which complaint an intake produced; Created is false when the
@@ -196,7 +199,7 @@ func (s *Service) intake(ctx context.Context, req IntakeRequest, takenBy *domain
 		Anonymous: req.Anonymous, Confidential: req.Confidential, Kecamatan: kec, Desa: desa,
 		Category: req.Category, TakenBy: takenBy, IdempotencyKey: key, CreatedAt: now,
 		Deadline: plans.Deadline, OverallDeadline: plans.OverallDeadline, StagePlan: stageHead(in.Stage),
-		NeedsReview: needsReview, FeedbackTokenHash: tokenHash,
+		NeedsReview: needsReview, FeedbackTokenHash: tokenHash, AttachSince: req.attachSince,
 	})
 	if err != nil {
 		return IntakeResult{}, unavailable(err)

@@ -42,6 +42,7 @@ type Store interface {
 	AddMessage(ctx context.Context, code, channel, text string) (int64, error)
 	AddInboundMessage(ctx context.Context, code, channel, text, providerID string) (id int64, created bool, err error)
 	OpenComplaintByPhone(ctx context.Context, phone string) (store.OpenComplaint, bool, error)
+	InboundRoute(ctx context.Context, phone, channel, providerID string) (store.InboundRoute, error)
 	ForgetMessage(ctx context.Context, id int64) error
 	AddInbound(ctx context.Context, in store.Inbound) (id int64, created bool, err error)
 	IssueFeedbackToken(ctx context.Context, code string) (string, error)

@@ -38,6 +38,9 @@ type Intake struct {
 	// FeedbackTokenHash, when set, is the hash of the web complainant's own feedback
 	// token (NewFeedbackToken), kept with a complaint this intake creates.
 	FeedbackTokenHash string
+	// AttachSince, when set, attaches to a complaint this intake creates what its number
+	// sent since then that joined no complaint (AttachUnattached), in the same statement.
+	AttachSince *time.Time
 }
 
 // IntakeResult says which complaint an intake produced.
@@ -76,7 +79,8 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		return IntakeResult{}, err
 	}
 	// One statement, so one round trip and one commit, atomic without a transaction: the
-	// complaint, its first audit event and the web complainant's feedback token, or none.
+	// complaint, its first audit event, the web complainant's feedback token and the
+	// messages its number sent before, or none.
 	var got string
 	err = db.GetContext(ctx, &got, `WITH c AS (
 			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
@@ -93,13 +97,16 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 		), f AS (
 			INSERT INTO feedback_tokens (token_hash, code, dedupe_key)
 			SELECT $23, code, 'intake/' || code || '/' || left($23, 16) FROM c WHERE $23 <> ''
+		), a AS (
+			UPDATE complaint_messages m SET code = c.code FROM c
+			WHERE $24::timestamptz IS NOT NULL AND m.code IS NULL AND m.from_phone = $5 AND m.at >= $24
 		)
 		SELECT code FROM c`,
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
 		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
 		actor.Username, actor.Role, "Aduan diterima melalui kanal "+in.Channel+".", planJSON,
-		in.NeedsReview, domain.PhoneConfirmation(in.Channel, takenBy.String), in.FeedbackTokenHash)
+		in.NeedsReview, domain.PhoneConfirmation(in.Channel, takenBy.String), in.FeedbackTokenHash, in.AttachSince)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The idempotency key is taken: answer with the complaint it made.
 		err = db.GetContext(ctx, &got, `SELECT code FROM complaints WHERE idempotency_key = $1`, in.IdempotencyKey)

@@ -59,8 +59,7 @@ func (db *DB) AddInboundMessage(ctx context.Context, code, channel, text, provid
 // complaint (its idempotency key) or as a message.
 func (db *DB) ProviderMessageSeen(ctx context.Context, channel, providerID string) (bool, error) {
 	var seen bool
-	err := db.GetContext(ctx, &seen, `SELECT EXISTS (SELECT 1 FROM complaints WHERE idempotency_key = $1)
-		OR EXISTS (SELECT 1 FROM complaint_messages WHERE provider_id = $1)`, channel+":"+providerID)
+	err := db.GetContext(ctx, &seen, `SELECT `+seenSQL("$1"), channel+":"+providerID)
 	return seen, err
 }
 
@@ -70,18 +69,53 @@ type OpenComplaint struct {
 	Status domain.Status `db:"status"`
 }
 
+// openByPhoneSQL is OpenComplaintByPhone's statement, the number as $1.
+const openByPhoneSQL = `SELECT code, status FROM complaints
+	WHERE phone = $1 AND status NOT IN ('closed', 'rejected') AND phone_confirmed_by IS NOT NULL
+	ORDER BY created_at DESC LIMIT 1`
+
+// seenSQL is ProviderMessageSeen's condition, the channel-scoped provider id as key: it
+// opened a complaint (its idempotency key) or was kept as a message.
+func seenSQL(key string) string {
+	return `(EXISTS (SELECT 1 FROM complaints WHERE idempotency_key = ` + key + `)
+		OR EXISTS (SELECT 1 FROM complaint_messages WHERE provider_id = ` + key + `))`
+}
+
 // OpenComplaintByPhone finds the newest complaint from this number that is still open
 // (not closed or rejected) and whose number is confirmed as its complainant's
 // (domain.RoutesReplies): a number typed into the web form routes nothing until then.
 func (db *DB) OpenComplaintByPhone(ctx context.Context, phone string) (OpenComplaint, bool, error) {
 	var oc OpenComplaint
-	err := db.GetContext(ctx, &oc, `SELECT code, status FROM complaints
-		WHERE phone = $1 AND status NOT IN ('closed', 'rejected') AND phone_confirmed_by IS NOT NULL
-		ORDER BY created_at DESC LIMIT 1`, phone)
+	err := db.GetContext(ctx, &oc, openByPhoneSQL, phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return oc, false, nil
 	}
 	return oc, err == nil, err
+}
+
+// InboundRoute is what routing an inbound message needs to know, read in one statement:
+// the number's open complaint (OpenComplaintByPhone) and whether the provider delivered
+// this message before (ProviderMessageSeen).
+type InboundRoute struct {
+	Open  OpenComplaint
+	Found bool // the number has an open complaint
+	Seen  bool // the message was delivered before
+}
+
+// InboundRoute reads the route of a message with providerID from phone over channel.
+func (db *DB) InboundRoute(ctx context.Context, phone, channel, providerID string) (InboundRoute, error) {
+	var row struct {
+		Code   sql.NullString `db:"code"`
+		Status sql.NullString `db:"status"`
+		Seen   bool           `db:"seen"`
+	}
+	err := db.GetContext(ctx, &row, `SELECT o.code, o.status, `+seenSQL("$2")+` AS seen
+		FROM (SELECT 1) AS one LEFT JOIN LATERAL (`+openByPhoneSQL+`) AS o ON true`, phone, channel+":"+providerID)
+	if err != nil {
+		return InboundRoute{}, err
+	}
+	return InboundRoute{Open: OpenComplaint{Code: row.Code.String, Status: domain.Status(row.Status.String)},
+		Found: row.Code.Valid, Seen: row.Seen}, nil
 }
 
 // Messages lists a complaint's messages in order.

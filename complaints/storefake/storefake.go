@@ -355,6 +355,16 @@ func (f *Store) OpenComplaintByPhone(_ context.Context, phone string) (store.Ope
 	return open, ok, nil
 }
 
+// InboundRoute is OpenComplaintByPhone and ProviderMessageSeen together, as the store reads them.
+func (f *Store) InboundRoute(ctx context.Context, phone, channel, id string) (store.InboundRoute, error) {
+	open, found, err := f.OpenComplaintByPhone(ctx, phone)
+	if err != nil {
+		return store.InboundRoute{}, err
+	}
+	seen, err := f.ProviderMessageSeen(ctx, channel, id)
+	return store.InboundRoute{Open: open, Found: found, Seen: seen}, err
+}
+
 // AddInbound keeps an inbound message once per provider id, like AddInboundMessage.
 func (f *Store) AddInbound(ctx context.Context, in store.Inbound) (int64, bool, error) {
 	return f.AddInboundMessage(ctx, in.Code, in.Channel, in.Text, in.ProviderID)
