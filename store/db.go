@@ -46,8 +46,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
+	// As many kept idle as may be open: with fewer, a busy moment (a burst of intake)
+	// closes a connection whenever a request gives one back over the idle limit and opens
+	// another for the next, a new PostgreSQL backend each time. Measured, that doubled
+	// intake's p99. Idle ones still close after ConnMaxIdleTime.
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
