@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"aduan/domain"
 )
 
@@ -31,18 +29,6 @@ func (p PendingAnnouncement) AnnounceRequest() (domain.AnnounceRequest, error) {
 		return req, fmt.Errorf("announcement %s/%d: %w", p.Code, p.Seq, err)
 	}
 	return req, nil
-}
-
-// queueAnnouncement queues a publication's announcement within the projection's
-// transaction. A projection written again (a retried local activity) queues it once.
-func queueAnnouncement(ctx context.Context, tx *sqlx.Tx, code string, seq int64, req *domain.AnnounceRequest) error {
-	raw, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO announcements (code, seq, request) VALUES ($1, $2, $3)
-		ON CONFLICT (code, seq) DO NOTHING`, code, seq, string(raw))
-	return err
 }
 
 // ClaimAnnouncements takes up to limit due announcements, oldest first, for hold: no other

@@ -82,26 +82,11 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	// complaint, its first audit event, the web complainant's feedback token and the
 	// messages its number sent before, or none.
 	var got string
-	err = db.GetContext(ctx, &got, `WITH c AS (
-			INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
-				kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
-				status, confidential, category, deadline, updated_at, last_seq, overall_deadline, stage_plan,
-				needs_review, phone_confirmed_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16, $20,
-				$21, CASE WHEN $5::text IS NULL THEN NULL ELSE nullif($22, '') END)
-			ON CONFLICT (idempotency_key) DO NOTHING
-			RETURNING code
-		), e AS (
-			INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
-			SELECT code, 1, $13, $17, $18, 'submit', 'received', $19 FROM c
-		), f AS (
-			INSERT INTO feedback_tokens (token_hash, code, dedupe_key)
-			SELECT $23, code, 'intake/' || code || '/' || left($23, 16) FROM c WHERE $23 <> ''
-		), a AS (
-			UPDATE complaint_messages m SET code = c.code FROM c
-			WHERE $24::timestamptz IS NOT NULL AND m.code IS NULL AND m.from_phone = $5 AND m.at >= $24
-		)
-		SELECT code FROM c`,
+	st, err := db.prepared(ctx, intakeSQL)
+	if err != nil {
+		return IntakeResult{}, err
+	}
+	err = st.GetContext(ctx, &got,
 		code, in.Channel, in.Text, nullable(in.Name), nullable(in.Phone), nullable(in.Email), in.Anonymous,
 		nullable(in.Kecamatan), nullable(in.Desa), nullable(in.Category), takenBy, nullable(in.IdempotencyKey),
 		in.CreatedAt, confidential, in.Deadline, in.OverallDeadline,
@@ -122,6 +107,28 @@ func (db *DB) insertIntake(ctx context.Context, in Intake, code string) (IntakeR
 	}
 	return IntakeResult{Code: code, Created: true, State: state}, nil
 }
+
+// intakeSQL is insertIntake's statement.
+const intakeSQL = `WITH c AS (
+		INSERT INTO complaints (code, channel, text, name, phone, email, anonymous,
+			kecamatan, desa, reported_category, taken_by, idempotency_key, created_at,
+			status, confidential, category, deadline, updated_at, last_seq, overall_deadline, stage_plan,
+			needs_review, phone_confirmed_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $10, $15, $13, 1, $16, $20,
+			$21, CASE WHEN $5::text IS NULL THEN NULL ELSE nullif($22, '') END)
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING code
+	), e AS (
+		INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
+		SELECT code, 1, $13, $17, $18, 'submit', 'received', $19 FROM c
+	), f AS (
+		INSERT INTO feedback_tokens (token_hash, code, dedupe_key)
+		SELECT $23, code, 'intake/' || code || '/' || left($23, 16) FROM c WHERE $23 <> ''
+	), a AS (
+		UPDATE complaint_messages m SET code = c.code FROM c
+		WHERE $24::timestamptz IS NOT NULL AND m.code IS NULL AND m.from_phone = $5 AND m.at >= $24
+	)
+	SELECT code FROM c`
 
 // WorkflowStarted reports whether a complaint's workflow has been started.
 func (db *DB) WorkflowStarted(ctx context.Context, code string) (bool, error) {
@@ -147,54 +154,69 @@ func (db *DB) MarkWorkflowStarted(ctx context.Context, code string) error {
 // complaint's stage plan (StagePlan). A publish's announcement (p.Announce) is queued with
 // the event, once: an announcement an earlier attempt queued may already have gone out.
 func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection, plan *domain.Plan) error {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	planJSON, err := planParam(plan)
 	if err != nil {
 		return err
 	}
+	var announce any // the announcement's request as JSON text; NULL when none
+	if p.Announce != nil {
+		raw, err := json.Marshal(p.Announce)
+		if err != nil {
+			return err
+		}
+		announce = string(raw)
+	}
 	s := p.State
-	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code, seq) DO UPDATE SET at = EXCLUDED.at,
-			actor = EXCLUDED.actor, role = EXCLUDED.role, action = EXCLUDED.action, status = EXCLUDED.status,
-			note = EXCLUDED.note`,
-		s.Code, p.Seq, p.At, p.Actor.Username, p.Actor.Role, p.Action, s.Status, nullable(p.Note)); err != nil {
+	// One statement, so one round trip and one commit, atomic without a transaction: the
+	// event, the complaint's row (unless a later event was projected already) and the
+	// publish's announcement, or none. Triggers on the event (the report's visits) run at
+	// its end and see the row as updated.
+	var out struct {
+		Updated bool `db:"updated"`
+		Exists  bool `db:"found"`
+	}
+	st, err := db.prepared(ctx, projectionSQL)
+	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
+	err = st.GetContext(ctx, &out,
+		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
+		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
+		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
+		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
+		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount, planJSON,
+		p.Actor.Username, p.Actor.Role, p.Action, nullable(p.Note), announce)
+	if err != nil {
+		return err
+	}
+	if !out.Updated && !out.Exists {
+		// The event's insert fails first on its foreign key; this is the rest.
+		return fmt.Errorf("projection for unknown complaint %s", s.Code)
+	}
+	return nil
+}
+
+// projectionSQL is ApplyProjection's statement.
+const projectionSQL = `WITH e AS (
+		INSERT INTO complaint_events (code, seq, at, actor, role, action, status, note)
+		VALUES ($1, $21, $20, $27, $28, $29, $2, $30) ON CONFLICT (code, seq) DO UPDATE SET at = EXCLUDED.at,
+			actor = EXCLUDED.actor, role = EXCLUDED.role, action = EXCLUDED.action, status = EXCLUDED.status,
+			note = EXCLUDED.note
+	), u AS (
+		UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
 			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
 			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
 			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
 			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25,
 			stage_plan = COALESCE($26::jsonb, stage_plan)
-		WHERE code = $1 AND last_seq <= $21`,
-		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
-		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
-		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
-		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
-		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount, planJSON)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var exists bool
-		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM complaints WHERE code = $1)`, s.Code); err != nil {
-			return err
-		}
-		if !exists {
-			return fmt.Errorf("projection for unknown complaint %s", s.Code)
-		}
-	}
-	if p.Announce != nil {
-		if err := queueAnnouncement(ctx, tx, s.Code, p.Seq, p.Announce); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
+		WHERE code = $1 AND last_seq <= $21
+		RETURNING code
+	), a AS (
+		INSERT INTO announcements (code, seq, request)
+		SELECT $1, $21, $31::jsonb WHERE $31::jsonb IS NOT NULL
+		ON CONFLICT (code, seq) DO NOTHING
+	)
+	SELECT EXISTS (SELECT 1 FROM u) AS updated, EXISTS (SELECT 1 FROM complaints WHERE code = $1) AS found`
 
 // Complaint is a complaint's row.
 type Complaint struct {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,8 @@ type DB struct {
 	*sqlx.DB
 	// keys seal the staff's TOTP secrets at rest (UseKeys; nil: stored as given).
 	keys *keyring.Ring
+	// stmts are the prepared statements of the hottest writes, by their text (prepared).
+	stmts sync.Map
 }
 
 // Open connects to PostgreSQL and checks the connection.
