@@ -171,29 +171,23 @@ func (db *DB) ApplyProjection(ctx context.Context, p domain.Projection, plan *do
 	// event, the complaint's row (unless a later event was projected already) and the
 	// publish's announcement, or none. Triggers on the event (the report's visits) run at
 	// its end and see the row as updated.
-	var out struct {
-		Updated bool `db:"updated"`
-		Exists  bool `db:"found"`
-	}
 	st, err := db.prepared(ctx, projectionSQL)
 	if err != nil {
 		return err
 	}
-	err = st.GetContext(ctx, &out,
+	_, err = st.ExecContext(ctx,
 		s.Code, s.Status, s.Confidential, nullable(s.Pokja), nullable(s.Partner), nullable(s.Category),
 		nullable(s.Priority), nullable(s.Title), s.Deadline, s.Overdue, nullable(s.Question), nullable(s.Answer),
 		nullable(s.PartnerAnswer), nullable(s.PublicTitle), nullable(s.PublicAnswer), nullable(s.RejectReason),
 		nullable(s.DuplicateOf), s.PublishedAt, s.ClosedAt, p.At, p.Seq,
 		s.OverallDeadline, s.OverallOverdue, nullable(s.CloseReason), s.ReopenCount, planJSON,
 		p.Actor.Username, p.Actor.Role, p.Action, nullable(p.Note), announce)
-	if err != nil {
-		return err
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23503" && pqErr.Table == "complaint_events" {
+		// The event names a complaint that is not there (its foreign key).
+		return fmt.Errorf("projection for unknown complaint %s: %w", s.Code, err)
 	}
-	if !out.Updated && !out.Exists {
-		// The event's insert fails first on its foreign key; this is the rest.
-		return fmt.Errorf("projection for unknown complaint %s", s.Code)
-	}
-	return nil
+	return err
 }
 
 // projectionSQL is ApplyProjection's statement.
@@ -202,21 +196,18 @@ const projectionSQL = `WITH e AS (
 		VALUES ($1, $21, $20, $27, $28, $29, $2, $30) ON CONFLICT (code, seq) DO UPDATE SET at = EXCLUDED.at,
 			actor = EXCLUDED.actor, role = EXCLUDED.role, action = EXCLUDED.action, status = EXCLUDED.status,
 			note = EXCLUDED.note
-	), u AS (
-		UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
-			category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
-			partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
-			published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
-			overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25,
-			stage_plan = COALESCE($26::jsonb, stage_plan)
-		WHERE code = $1 AND last_seq <= $21
-		RETURNING code
 	), a AS (
 		INSERT INTO announcements (code, seq, request)
 		SELECT $1, $21, $31::jsonb WHERE $31::jsonb IS NOT NULL
 		ON CONFLICT (code, seq) DO NOTHING
 	)
-	SELECT EXISTS (SELECT 1 FROM u) AS updated, EXISTS (SELECT 1 FROM complaints WHERE code = $1) AS found`
+	UPDATE complaints SET status = $2, confidential = $3, pokja = $4, partner = $5,
+		category = $6, priority = $7, title = $8, deadline = $9, overdue = $10, question = $11, answer = $12,
+		partner_answer = $13, public_title = $14, public_answer = $15, reject_reason = $16, duplicate_of = $17,
+		published_at = $18, closed_at = $19, updated_at = $20, last_seq = $21, workflow_started = true,
+		overall_deadline = $22, overall_overdue = $23, close_reason = $24, reopen_count = $25,
+		stage_plan = COALESCE($26::jsonb, stage_plan)
+	WHERE code = $1 AND last_seq <= $21`
 
 // Complaint is a complaint's row.
 type Complaint struct {
