@@ -80,3 +80,29 @@ func BareUpdates(ctx context.Context, s *Stack, m, per, conc int) (Latency, CPUU
 	}
 	return summarise(d, walked.Errors*per, time.Since(start)), use, nil
 }
+
+// BareLifecycles is the lifecycle's ceiling: m workflows of the bare-Update kind walked
+// on conc clients, each started, sent per Updates one after another and awaited, so a
+// walk is what any lifecycle of per actions taken as Updates must do at least, with no
+// HTTP, no PostgreSQL, no timers and no search attributes. One call is one walk.
+func BareLifecycles(ctx context.Context, s *Stack, m, per, conc int) (Latency, error) {
+	s.settle(ctx)
+	return hammer(ctx, m, conc, func(ctx context.Context, i int) error {
+		run, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "bench-barewalk/" + randomHex(8),
+			TaskQueue: s.TaskQueue}, bareUpdateWorkflowName, per)
+		if err != nil {
+			return err
+		}
+		for range per {
+			h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), RunID: run.GetRunID(),
+				UpdateName: bareUpdateName, UpdateID: randomHex(8), WaitForStage: client.WorkflowUpdateStageCompleted})
+			if err == nil {
+				err = h.Get(ctx, nil)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return run.Get(ctx, nil)
+	})
+}

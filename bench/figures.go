@@ -139,6 +139,9 @@ type LifecycleResult struct {
 	// BareUpdate is one Update of a workflow whose handler only returns, as many as the
 	// lifecycle's actions, on as many clients.
 	BareUpdate Latency
+	// BareWalk is one workflow of the bare-Update kind started, sent the happy path's
+	// Updates and awaited (BareLifecycles): the most a lifecycle's rate could be.
+	BareWalk Latency
 	// Steps are the happy path's actions timed one kind at a time, on complaints whose
 	// workflows run already (Steps): the figure the staff-action goal is checked on.
 	Steps    map[string]Latency
@@ -227,6 +230,9 @@ func Lifecycle(ctx context.Context, s *Stack, m, conc int) (LifecycleResult, err
 	r.BaselineCPU = s.cpuNow(ctx).since(before)
 	if r.BareUpdate, r.BareCPU, err = BareUpdates(ctx, s, m, len(happyPath), conc); err != nil {
 		return r, fmt.Errorf("bare update baseline: %w", err)
+	}
+	if r.BareWalk, err = BareLifecycles(ctx, s, m, len(happyPath), conc); err != nil {
+		return r, fmt.Errorf("bare lifecycle: %w", err)
 	}
 	if r.Steps, err = Steps(ctx, s, m, conc); err != nil {
 		return r, err

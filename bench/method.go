@@ -11,7 +11,14 @@ the lifecycle's rate is what the cores allow, shared with the Temporal server; b
 (a workflow task's poll, the server's persistence, fsync), six of them in a row per lifecycle against one for an
 empty workflow. Either way the lifecycle-rate goal, at least half the empty-workflow rate, asks a lifecycle to cost
 no more than two empty workflows: that is out of reach while an action is a Workflow Update, whatever this
-process does, and the figure is best read as the trend between runs.
+process does, and the figure is best read as the trend between runs. The ceiling row under the lifecycle rate
+measures this in every run: a workflow that does nothing but take the happy path's five Updates (started, five
+Updates whose handler only returns, awaited; no HTTP, no PostgreSQL, no timers, no search attributes) walked on the
+same clients. No lifecycle can be faster than that walk, and on 2026-12-01 it ran at 46 to 50% of the
+empty-workflow rate (a short bench of 3 runs: 32.6 to 34.8 walks a second against 65 to 76 empty workflows), so the
+goal asks Aduan's lifecycle to be as fast as one that does nothing. The row beside it gives the lifecycle's rate
+as a share of that ceiling: what Aduan's own work (the API, PostgreSQL, the timers, the search attributes) costs
+on top of the Updates any design with Update actions pays for.
 
 What the profiles taken for issue 16 showed in this process, and what came of them: the Temporal client gzipped every
 gRPC request (the SDK's default), about a tenth of this process's CPU in a lifecycle, for payloads the payload codec
@@ -80,7 +87,13 @@ before its first is a complaint), not made here.
 
 The lifecycle rate's baseline, an empty workflow started and awaited, swings between runs on the dev server: 33 to
 34 workflows a second in every run of one scratch bench, 79 to 118 in the next, with the lifecycles at 16 to 19 a
-second in both. The ratio follows the baseline: 55% (PASS, 3 runs of 3) in the first, 18% in the second.
+second in both. The ratio follows the baseline: 55% (PASS, 3 runs of 3) in the first, 18% in the second. Two
+suspects were tried on 2026-12-01 and cleared (short benches of 3 runs, the dev server given the setting as a
+` + "`--dynamic-config-value`" + `): one partition per task queue instead of four (an empty workflow's only task could wait in
+a partition no poller was on), and search attributes read from the server's cache instead of from its database at
+every read (the CLI turns that cache off). The empty-workflow rate came out at 31 to 64 a second as the dev server
+starts, 59 to 75 with one partition and 54 to 62 with both; the lifecycle's share of it at 18 to 21%, 17 to 18% and
+18 to 19%. Neither is kept.
 `
 
 const methodNotes = `

@@ -60,6 +60,9 @@ func TestBenchSmoke(t *testing.T) {
 	if lc.CPU.Wall <= 0 || lc.CPU.Process <= 0 || lc.CPU.Temporal <= 0 {
 		t.Errorf("lifecycle CPU %+v", lc.CPU)
 	}
+	if w := lc.BareWalk; w.N != 3 || w.Errors != 0 || w.Rate <= 0 {
+		t.Errorf("bare walk (the lifecycle's ceiling): %+v, want 3 walks", w)
+	}
 	for _, name := range bench.ActionNames() {
 		if l := lc.Actions[name]; l.N != 3 || l.P99 <= 0 {
 			t.Errorf("action %s: %+v, want 3 timed calls", name, l)
@@ -107,7 +110,7 @@ func TestBenchSmoke(t *testing.T) {
 	var table, md strings.Builder
 	sum.WriteTable(&table)
 	rep.WriteMarkdown(&md, sum)
-	for _, want := range []string{"intake p99", "lifecycle rate", "p99 triage", "p99 publish inside the lifecycle walk", "bare Update", "Temporal actions per lifecycle",
+	for _, want := range []string{"intake p99", "lifecycle rate", "p99 triage", "p99 publish inside the lifecycle walk", "bare Update", "ceiling: a workflow that only takes", "lifecycle rate against that ceiling", "Temporal actions per lifecycle",
 		"GET /api/v1/staff/tasks", "GET /api/v1/staff/reports", "burst: lost / doubled", "worker memory"} {
 		if !strings.Contains(table.String(), want) || !strings.Contains(md.String(), want) {
 			t.Errorf("table or report lacks %q:\n%s", want, table.String())
