@@ -151,7 +151,9 @@ on their own.
    returns after its projection is in PostgreSQL (a triage that arrives before the starter has started the
    workflow starts it in the same request, Update-with-Start). Baseline: a workflow that returns at once,
    registered on the same worker and task queue, started and awaited (` + "`ExecuteWorkflow` + `Get`" + `) by 8
-   concurrent clients on the same server.
+   concurrent clients on the same server. Ceiling (shown, not judged): L workflows of the bare-Update kind
+   (below), each started, sent five Updates one after another and awaited by the same 8 clients
+   (` + "`bench.BareLifecycles`" + `): what any lifecycle whose five actions are Updates must do at least.
 4. **Staff actions.** Each action measured on its own, against a **bare Update**: L workflows whose
    Update handler only returns, registered on the same worker and task queue, each sent five Updates one after
    another (as a lifecycle's five actions go to one complaint) by 8 concurrent clients through the same client,
