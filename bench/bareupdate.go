@@ -59,12 +59,7 @@ func BareUpdates(ctx context.Context, s *Stack, m, per, conc int) (Latency, CPUU
 	walked, err := hammer(ctx, m, conc, func(ctx context.Context, i int) error {
 		for range per {
 			t0 := time.Now()
-			h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: ids[i],
-				UpdateName: bareUpdateName, UpdateID: randomHex(8), WaitForStage: client.WorkflowUpdateStageCompleted})
-			if err == nil {
-				err = h.Get(ctx, nil)
-			}
-			if err != nil {
+			if err := sendBare(ctx, s, ids[i], ""); err != nil {
 				return err
 			}
 			el := time.Since(t0)
@@ -94,15 +89,21 @@ func BareLifecycles(ctx context.Context, s *Stack, m, per, conc int) (Latency, e
 			return err
 		}
 		for range per {
-			h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), RunID: run.GetRunID(),
-				UpdateName: bareUpdateName, UpdateID: randomHex(8), WaitForStage: client.WorkflowUpdateStageCompleted})
-			if err == nil {
-				err = h.Get(ctx, nil)
-			}
-			if err != nil {
+			if err := sendBare(ctx, s, run.GetID(), run.GetRunID()); err != nil {
 				return err
 			}
 		}
 		return run.Get(ctx, nil)
 	})
+}
+
+// sendBare sends one bare Update the way the core sends an action: UpdateWorkflow waiting
+// for the Completed stage, then Get.
+func sendBare(ctx context.Context, s *Stack, workflowID, runID string) error {
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, RunID: runID,
+		UpdateName: bareUpdateName, UpdateID: randomHex(8), WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, nil)
 }

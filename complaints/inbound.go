@@ -104,19 +104,16 @@ func (s *Service) TakeMessage(ctx context.Context, m InboundMessage) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	open, found := route.Open, route.Found
-	if found {
-		// The provider delivers again the message that opened this very complaint (its
-		// first delivery was answered late or not at all): it is the complaint's text
-		// already, not a message to keep on it. openByMessage finishes its intake.
-		kept, err := s.keptBefore(ctx, m, route.Seen)
-		if err != nil {
-			return err
-		}
-		found = !route.Seen || kept
+	kept, err := s.keptBefore(ctx, m, route.Seen)
+	if err != nil {
+		return err
 	}
+	// The provider delivers again the message that opened this very complaint (its first
+	// delivery was answered late or not at all): it is the complaint's text already, not a
+	// message to keep on it. openByMessage finishes its intake.
+	open, found := route.Open, route.Found && (!route.Seen || kept)
 	if !found {
-		return s.openByMessage(ctx, m, phone, text, route.Seen)
+		return s.openByMessage(ctx, m, phone, text, route.Seen, kept)
 	}
 	id, created, err := s.db.AddInbound(ctx, inboundRow(open.Code, phone, m, text))
 	if err != nil {
@@ -193,14 +190,11 @@ func opensComplaint(kind domain.MessageKind, text string) bool {
 const unattachedWindow = 24 * time.Hour
 
 // openByMessage starts a complaint from a message of a number with none open, or keeps
-// the message with the number and answers it.
-func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string, seen bool) error {
+// the message with the number and answers it. seen and kept say whether the provider
+// delivered it before, and whether it was kept as a message then (keptBefore).
+func (s *Service) openByMessage(ctx context.Context, m InboundMessage, phone, text string, seen, kept bool) error {
 	// Delivered again: a message kept before (on a complaint closed since, or with the
 	// number) opens nothing now; one that opened a complaint finishes its intake.
-	kept, err := s.keptBefore(ctx, m, seen)
-	if err != nil {
-		return err
-	}
 	if kept {
 		return nil
 	}
